@@ -1,0 +1,46 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Upcoming features that keep module boundaries honest: no C type leaks into the
+/// library's API, and every `any` is spelled out.
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Gatehouse",
+    products: [
+        .executable(name: "gatehouse", targets: ["GatehouseCLI"]),
+        .library(name: "Gatehouse", targets: ["Gatehouse"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFastCGI", pkgConfig: "fcgi",
+            providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "Gatehouse",
+            dependencies: ["CFastCGI", "CLibPQ", "CCrypto"],
+            swiftSettings: strictness),
+        .executableTarget(
+            name: "GatehouseCLI",
+            dependencies: ["Gatehouse"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "GatehouseTests",
+            dependencies: ["Gatehouse"],
+            swiftSettings: strictness),
+        .testTarget(
+            name: "GatehouseIntegrationTests",
+            dependencies: ["Gatehouse"],
+            swiftSettings: strictness),
+    ],
+    swiftLanguageModes: [.v6]
+)
