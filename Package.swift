@@ -25,21 +25,30 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        // The PBKDF2 inner loop over libcrypto's SHA-256 block function (see pbkdf2_fast.c).
+        .target(
+            name: "CPBKDF2",
+            linkerSettings: [.linkedLibrary("crypto")]),
         .target(
             name: "Gatehouse",
-            dependencies: ["CFastCGI", "CLibPQ", "CCrypto"],
+            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CPBKDF2"],
             swiftSettings: strictness),
         .executableTarget(
             name: "GatehouseCLI",
             dependencies: ["Gatehouse"],
             swiftSettings: strictness),
+        // Child processes for tests without Foundation's Process (see ChildProcess.swift).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: strictness),
         .testTarget(
             name: "GatehouseTests",
-            dependencies: ["Gatehouse"],
+            dependencies: ["Gatehouse", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "GatehouseIntegrationTests",
-            dependencies: ["Gatehouse"],
+            dependencies: ["Gatehouse", "TestSupport"],
             swiftSettings: strictness),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,103 @@
+/// The whole request pipeline: routes, session cookie, error pages and headers.
+///
+/// Immutable and shared by every worker thread; `respond(to:database:)` needs no socket,
+/// so tests drive it directly.
+public final class Application: Sendable {
+    /// The configuration it was built with.
+    public let configuration: Configuration
+    /// Templates parsed once at start.
+    public let templates: TemplateLibrary
+    private let router: Router
+
+    /// Builds the application and its routes.
+    public init(configuration: Configuration, templates: TemplateLibrary) {
+        self.configuration = configuration
+        self.templates = templates
+        var router = Router()
+        Pages.register(on: &router)
+        self.router = router
+    }
+
+    /// Loads templates from `TEMPLATES_DIR` and builds the application.
+    /// - Throws: `TemplateError` naming the file and line of a syntax error.
+    public convenience init(configuration: Configuration) throws(TemplateError) {
+        self.init(configuration: configuration, templates: try TemplateLibrary(directory: configuration.templatesDir))
+    }
+
+    /// Answers one request.
+    public func respond(to request: Request, database: DatabaseConnection) -> Response {
+        let cookies = CookieHeader(request.headers["cookie"])
+        let presented = cookies.uniqueValue(named: configuration.sessionCookieName).flatMap(SessionToken.init(cookieValue:))
+        var context = RequestContext(request: request, application: self, database: database, presentedToken: presented)
+
+        var kind = Router.Kind.browser
+        var response: Response
+        if request.contentLength > Request.maxBodySize {
+            response = errorPage(HTTPError(.payloadTooLarge, "The form sent more than 64 KiB."), context)
+        } else {
+            switch router.match(method: request.method, path: request.path) {
+            case .notFound:
+                response = errorPage(HTTPError(.notFound, "There is no page at this address."), context)
+            case .methodNotAllowed(let allowed):
+                response = errorPage(HTTPError(.methodNotAllowed, "This page does not accept \(request.method)."), context)
+                response.headers.append(("Allow", allowed.joined(separator: ", ")))
+            case .found(let route):
+                kind = route.kind
+                response = run(route, &context)
+            }
+        }
+        if kind == .browser {
+            response.cookies.append(sessionCookie(context.sessionToken, request: request))
+        }
+        if response.isHTML {
+            response.addSecurityHeaders()
+        }
+        if request.method == "HEAD" { response.body = [] }
+        return response
+    }
+
+    /// Runs a handler, turning thrown errors into detail-free pages.
+    private func run(_ route: Router.Route, _ context: inout RequestContext) -> Response {
+        do {
+            return try route.handler(&context)
+        } catch let failure as GuardFailure {
+            switch failure {
+            case .notLoggedIn:
+                return .redirect(to: "/auth?next=" + SafeRedirect.encode(context.request.pathAndQuery))
+            case .alreadyLoggedIn:
+                return .redirect(to: "/")
+            case .forbidden(let required):
+                return context.page("permission_failed", status: .forbidden, ["required": .string(required)])
+            }
+        } catch let error as HTTPError {
+            return errorPage(error, context)
+        } catch let error as DatabaseError {
+            Log.event("database_error", ["detail": error.description])
+            return errorPage(HTTPError(.serviceUnavailable, "The service is briefly unavailable. Please try again."), context)
+        } catch {
+            Log.event("internal_error", ["detail": "\(error)"])
+            return errorPage(HTTPError(.internalServerError, "Something went wrong on our side."), context)
+        }
+    }
+
+    /// Renders `error.html` for an `HTTPError`.
+    func errorPage(_ error: HTTPError, _ context: RequestContext) -> Response {
+        context.page("error", status: error.status, [
+            "status": .int(error.status.code),
+            "reason": .string(error.status.reason),
+            "message": .string(error.message),
+        ])
+    }
+
+    /// The session cookie with SPEC.md's attributes.
+    private func sessionCookie(_ token: SessionToken, request: Request) -> SetCookie {
+        let secure: Bool
+        switch configuration.cookieSecure {
+        case .auto: secure = request.isHTTPS
+        case .always: secure = true
+        case .never: secure = false
+        }
+        return SetCookie(name: configuration.sessionCookieName, value: token.text,
+                         maxAge: configuration.sessionMaxAge, secure: secure)
+    }
+}

@@ -1,0 +1,31 @@
+extension Configuration {
+    /// The effective configuration as `KEY=value` lines (dotenv syntax, one key per
+    /// line, no trailing newline) for `gatehouse check-config`, with `SECRET_KEY` and every database password
+    /// replaced by `********`. The connection appears as `DATABASE_URL`, whichever keys
+    /// it was built from.
+    public func redactedDescription() -> String {
+        let lines: [(String, String)] = [
+            ("DATABASE_URL", ConnInfo.redacted(databaseConnInfo)),
+            ("SECRET_KEY", ConnInfo.mask),
+            ("LISTEN", listen.description),
+            ("WORKER_PROCESSES", String(workerProcesses)),
+            ("WORKERS", String(workers)),
+            ("SESSION_COOKIE_NAME", sessionCookieName),
+            ("SESSION_MAX_AGE", String(sessionMaxAge)),
+            ("SESSION_ABSOLUTE_MAX_AGE", String(sessionAbsoluteMaxAge)),
+            ("COOKIE_SECURE", cookieSecure.description),
+            ("PBKDF2_ITERATIONS", String(pbkdf2Iterations)),
+            ("LOGIN_FAILURE_LIMIT", String(loginFailureLimit)),
+            ("LOGIN_FAILURE_WINDOW", String(loginFailureWindow)),
+            ("LOGIN_IP_LIMIT", String(loginIPLimit)),
+            ("LOGIN_USER_LIMIT", String(loginUserLimit)),
+            ("REGISTRATION", registration ? "on" : "off"),
+            ("TEMPLATES_DIR", templatesDir),
+            ("TRUSTED_PROXIES", trustedProxies.joined(separator: " ")),
+            ("METRICS_ALLOW", metricsAllow.joined(separator: " ")),
+        ]
+        return lines.map { key, value in
+            value.isEmpty ? "\(key)=" : "\(key)=\(DotEnv.quote(value))"
+        }.joined(separator: "\n")
+    }
+}

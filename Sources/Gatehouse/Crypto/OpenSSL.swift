@@ -1,0 +1,142 @@
+import CCrypto
+import CPBKDF2
+
+/// Gatehouse's only door to libcrypto: randomness, SHA-256, HMAC, PBKDF2 and
+/// constant-time comparison, all in terms of byte arrays.
+///
+/// This is the one Swift file that imports `CCrypto` (and the `CPBKDF2` shim
+/// built on it), so no OpenSSL type can leak into the rest of the library.
+/// Only non-deprecated OpenSSL 3 calls appear here; the one deprecated call
+/// PBKDF2 needs (`SHA256_Transform`) lives in the C target, which suppresses
+/// the warning locally.
+public enum OpenSSL {
+    /// Length in bytes of a SHA-256 digest and of an HMAC-SHA256 tag.
+    public static let sha256Length = 32
+
+    /// Returns `count` bytes from OpenSSL's CSPRNG.
+    ///
+    /// A failing CSPRNG cannot be worked around (no safe token, salt or key
+    /// could be made), so failure traps instead of throwing.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        precondition(count >= 0 && count <= Int(Int32.max), "randomBytes: bad count \(count)")
+        guard count > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard RAND_bytes(buffer.baseAddress, Int32(count)) == 1 else {
+                fatalError("RAND_bytes failed: the OpenSSL CSPRNG is unusable")
+            }
+            initialized = count
+        }
+    }
+
+    /// Returns the SHA-256 digest of `bytes` (one-shot `SHA256`).
+    ///
+    /// Takes any byte collection so a `String.UTF8View` is hashed in place,
+    /// without first copying it into an array.
+    public static func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+        if let digest = bytes.withContiguousStorageIfAvailable({ sha256(buffer: $0) }) {
+            return digest
+        }
+        return Array(bytes).withUnsafeBufferPointer { sha256(buffer: $0) }
+    }
+
+    private static func sha256(buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: sha256Length) { out, initialized in
+            // SHA256 reads nothing when the length is 0, but wants a pointer.
+            var empty: UInt8 = 0
+            let result = withUnsafePointer(to: &empty) { emptyPointer in
+                SHA256(buffer.baseAddress ?? emptyPointer, buffer.count, out.baseAddress)
+            }
+            precondition(result != nil, "SHA256 failed")
+            initialized = sha256Length
+        }
+    }
+
+    /// Returns HMAC-SHA256(`key`, `message`) (one-shot `HMAC`).
+    public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        precondition(key.count <= Int(Int32.max), "hmacSHA256: key too long")
+        return [UInt8](unsafeUninitializedCapacity: sha256Length) { out, initialized in
+            var length: UInt32 = 0
+            let result = key.withUnsafeBytes { keyBytes in
+                message.withUnsafeBufferPointer { messageBytes in
+                    HMAC(EVP_sha256(), keyBytes.baseAddress, Int32(key.count),
+                         messageBytes.baseAddress, messageBytes.count,
+                         out.baseAddress, &length)
+                }
+            }
+            // HMAC only fails on allocation failure or a broken libcrypto.
+            precondition(result != nil && length == UInt32(sha256Length), "HMAC-SHA256 failed")
+            initialized = sha256Length
+        }
+    }
+
+    /// PBKDF2-HMAC-SHA256 through libcrypto's `PKCS5_PBKDF2_HMAC`.
+    ///
+    /// The reference the fast `pbkdf2SHA256` is tested against; about a quarter
+    /// of its speed, because it rebuilds an HMAC context every iteration.
+    public static func pbkdf2ReferenceSHA256(
+        password: [UInt8], salt: [UInt8], iterations: Int, length: Int
+    ) -> [UInt8] {
+        precondition(iterations >= 1 && iterations <= Int(Int32.max), "PBKDF2: bad iterations")
+        precondition(length >= 1 && length <= Int(Int32.max), "PBKDF2: bad length")
+        precondition(password.count <= Int(Int32.max) && salt.count <= Int(Int32.max))
+        return [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+            let result = password.withUnsafeBufferPointer { passwordBytes in
+                salt.withUnsafeBufferPointer { saltBytes in
+                    // The C signature wants `const char *` for the password.
+                    passwordBytes.withMemoryRebound(to: CChar.self) { passwordChars in
+                        PKCS5_PBKDF2_HMAC(
+                            passwordChars.baseAddress, Int32(password.count),
+                            saltBytes.baseAddress, Int32(salt.count),
+                            Int32(iterations), EVP_sha256(), Int32(length), out.baseAddress)
+                    }
+                }
+            }
+            precondition(result == 1, "PKCS5_PBKDF2_HMAC failed")
+            initialized = length
+        }
+    }
+
+    /// PBKDF2-HMAC-SHA256 as Gatehouse computes it: the HMAC pad states are
+    /// precomputed, so each iteration is two SHA-256 block compressions.
+    ///
+    /// Byte-for-byte equal to `pbkdf2ReferenceSHA256` and to Python's
+    /// `hashlib.pbkdf2_hmac("sha256", ...)`.
+    /// - Parameters:
+    ///   - password: the password's bytes (UTF-8 for a text password).
+    ///   - salt: the salt; any length, including empty.
+    ///   - iterations: the PBKDF2 count c, 1 ... `UInt32.max`.
+    ///   - length: the derived key length dkLen in bytes, at least 1.
+    public static func pbkdf2SHA256(
+        password: [UInt8], salt: [UInt8], iterations: Int, length: Int
+    ) -> [UInt8] {
+        precondition(iterations >= 1 && iterations <= Int(UInt32.max), "PBKDF2: bad iterations")
+        precondition(length >= 1, "PBKDF2: bad length")
+        return [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+            let result = password.withUnsafeBufferPointer { passwordBytes in
+                salt.withUnsafeBufferPointer { saltBytes in
+                    gatehouse_pbkdf2_hmac_sha256(
+                        passwordBytes.baseAddress, passwordBytes.count,
+                        saltBytes.baseAddress, saltBytes.count,
+                        UInt32(iterations), out.baseAddress, length)
+                }
+            }
+            precondition(result == 1, "PBKDF2-HMAC-SHA256 failed")
+            initialized = length
+        }
+    }
+
+    /// Compares two byte strings in time that depends only on their lengths
+    /// (`CRYPTO_memcmp`).
+    ///
+    /// Lengths are not secret here (digests and tags have fixed sizes), so a
+    /// length mismatch returns `false` at once, before any content is read.
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        guard !a.isEmpty else { return true }
+        return a.withUnsafeBytes { aBytes in
+            b.withUnsafeBytes { bBytes in
+                CRYPTO_memcmp(aBytes.baseAddress, bBytes.baseAddress, a.count) == 0
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// Gatehouse's schema: the original design's two tables, then numbered additive changes.
+///
+/// Each migration runs once, in its own transaction, recorded in `schema_migrations`.
+/// A session-level advisory lock serialises instances that start together, so running
+/// `gatehouse migrate` from several hosts at once is safe.
+public enum Migrations {
+    /// One schema change.
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    /// The advisory lock key (`'gatehouse'` as ASCII bytes), shared by every instance.
+    static let lockKey = 0x4761_7465_686F_7573
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "original design tables", sql: """
+            CREATE TABLE IF NOT EXISTS users (
+                id serial PRIMARY KEY,
+                username varchar(20) NOT NULL UNIQUE,
+                first_name varchar(50),
+                last_name varchar(50),
+                p_hash bytea,
+                p_salt bytea,
+                scope jsonb NOT NULL,
+                info jsonb NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS session (
+                id serial PRIMARY KEY,
+                token varchar(128) NOT NULL UNIQUE,
+                "user" int NOT NULL DEFAULT 0,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                expires_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
+        Migration(version: 2, name: "per-user iterations, session details, cascade", sql: """
+            ALTER TABLE users ADD COLUMN IF NOT EXISTS p_iterations int;
+            ALTER TABLE users ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now();
+            ALTER TABLE session ADD COLUMN IF NOT EXISTS last_seen_at timestamptz NOT NULL DEFAULT now();
+            ALTER TABLE session ADD COLUMN IF NOT EXISTS address text NOT NULL DEFAULT '';
+            ALTER TABLE session ADD COLUMN IF NOT EXISTS user_agent text NOT NULL DEFAULT '';
+            DELETE FROM session s WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = s."user");
+            ALTER TABLE session ADD CONSTRAINT session_user_fkey
+                FOREIGN KEY ("user") REFERENCES users(id) ON DELETE CASCADE;
+            CREATE INDEX IF NOT EXISTS session_user_idx ON session ("user");
+            CREATE INDEX IF NOT EXISTS session_expires_at_idx ON session (expires_at);
+            """),
+        Migration(version: 3, name: "audit log", sql: """
+            CREATE TABLE IF NOT EXISTS audit_log (
+                id bigserial PRIMARY KEY,
+                at timestamptz NOT NULL DEFAULT now(),
+                username text,
+                address text NOT NULL DEFAULT '',
+                event text NOT NULL,
+                detail text NOT NULL DEFAULT ''
+            );
+            CREATE INDEX IF NOT EXISTS audit_log_at_idx ON audit_log (at);
+            """),
+    ]
+
+    /// The newest version this build knows.
+    public static var latestVersion: Int { all.last!.version }
+
+    /// Applies every pending migration.
+    /// - Returns: the versions applied now (empty when the schema was current).
+    /// - Throws: `DatabaseError`; a failed migration is rolled back whole.
+    @discardableResult
+    public static func run(on database: DatabaseConnection) throws(DatabaseError) -> [Int] {
+        _ = try database.query("SELECT pg_advisory_lock(\(lockKey))")
+        defer { _ = try? database.query("SELECT pg_advisory_unlock(\(lockKey))") }
+        try database.run(script: """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version int PRIMARY KEY,
+                name text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """)
+        let done = Set(try database.query("SELECT version FROM schema_migrations").rows.compactMap { $0[0].flatMap { Int($0) } })
+        var applied: [Int] = []
+        for migration in all where !done.contains(migration.version) {
+            do {
+                try database.run(script: "BEGIN;\n\(migration.sql)\nINSERT INTO schema_migrations (version, name) VALUES (\(migration.version), '\(migration.name)');\nCOMMIT;")
+            } catch {
+                _ = try? database.run(script: "ROLLBACK")
+                throw error
+            }
+            applied.append(migration.version)
+        }
+        return applied
+    }
+}

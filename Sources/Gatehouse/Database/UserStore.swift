@@ -1,0 +1,137 @@
+/// The `users` table: credentials for login, and the changes the CLI and admin pages make.
+public struct UserStore {
+    /// The connection of the current thread.
+    public let database: DatabaseConnection
+
+    /// What login needs to check a password.
+    public struct Credentials: Sendable, Equatable {
+        /// `users.id`.
+        public let userID: Int
+        /// The stored hash, salt and iteration count; `nil` when the user has no password.
+        public let password: PasswordHash?
+    }
+
+    /// Why a change was refused.
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case exists(String)
+        case unknown(String)
+        case invalidUsername(String)
+        case invalidScope(String)
+
+        public var description: String {
+            switch self {
+            case .exists(let name): "user \(name) already exists"
+            case .unknown(let name): "no user named \(name)"
+            case .invalidUsername(let name): "invalid username \"\(name)\": use 1–20 of A–Z a–z 0–9 _ . @ -"
+            case .invalidScope(let scope): "invalid scope \"\(scope)\": use 1–64 of A–Z a–z 0–9 _ . : -"
+            }
+        }
+    }
+
+    /// Creates a store on `database`.
+    public init(database: DatabaseConnection) {
+        self.database = database
+    }
+
+    static let selectCredentials = PreparedStatement(
+        "user_credentials", "SELECT id, p_hash, p_salt, p_iterations FROM users WHERE username = $1")
+    static let updatePassword = PreparedStatement(
+        "user_set_password", "UPDATE users SET p_hash = $2, p_salt = $3, p_iterations = $4 WHERE id = $1")
+
+    /// The stored credentials of `username`, or `nil` when there is no such user.
+    public func credentials(username: String) throws(DatabaseError) -> Credentials? {
+        guard let row = try database.execute(UserStore.selectCredentials, [username]).rows.first,
+              let id = row[0].flatMap({ Int($0) }) else { return nil }
+        var password: PasswordHash?
+        if let hash = row[1].flatMap(Bytea.decode), let salt = row[2].flatMap(Bytea.decode) {
+            let iterations = row[3].flatMap { Int($0) } ?? PasswordHasher.legacyIterations
+            password = PasswordHash(hash: hash, salt: salt, iterations: iterations)
+        }
+        return Credentials(userID: id, password: password)
+    }
+
+    /// Replaces the password hash of user `id`.
+    public func setPassword(userID: Int, _ password: PasswordHash) throws(DatabaseError) {
+        _ = try database.execute(UserStore.updatePassword, [
+            String(userID), Bytea.encode(password.hash), Bytea.encode(password.salt), String(password.iterations),
+        ])
+    }
+
+    /// Adds a user; every new user has scope `authenticated` besides `scopes`.
+    /// - Throws: `Failure.exists`, `.invalidUsername`, `.invalidScope`, or `DatabaseError`.
+    @discardableResult
+    public func add(username: String, firstName: String?, lastName: String?, scopes: [String], password: PasswordHash) throws -> Int {
+        guard Username.isValid(username) else { throw Failure.invalidUsername(username) }
+        var all = ["authenticated"]
+        for scope in scopes where !all.contains(scope) {
+            guard Username.isValidScope(scope) else { throw Failure.invalidScope(scope) }
+            all.append(scope)
+        }
+        do {
+            let result = try database.query("""
+                INSERT INTO users (username, first_name, last_name, p_hash, p_salt, p_iterations, scope, info)
+                VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, '{}'::jsonb) RETURNING id
+                """, [username, firstName, lastName, Bytea.encode(password.hash), Bytea.encode(password.salt),
+                      String(password.iterations), ScopeList.json(all)])
+            return result.scalar().flatMap { Int($0) } ?? 0
+        } catch {
+            // Two admins adding the same name at once: the unique index decides.
+            if error.isUniqueViolation { throw Failure.exists(username) }
+            throw error
+        }
+    }
+
+    /// The user named `username`, or `nil`.
+    public func find(username: String) throws(DatabaseError) -> User? {
+        try list(where: "username = $1", [username]).first
+    }
+
+    /// Every user, by username.
+    public func all() throws(DatabaseError) -> [User] {
+        try list(where: "true", [])
+    }
+
+    /// How many users exist.
+    public func count() throws(DatabaseError) -> Int {
+        try database.query("SELECT count(*) FROM users").scalar().flatMap { Int($0) } ?? 0
+    }
+
+    /// Adds and removes scopes of `username` in one statement.
+    /// - Returns: the scopes afterwards.
+    public func changeScopes(username: String, add: [String], remove: [String]) throws -> [String] {
+        for scope in add + remove where !Username.isValidScope(scope) { throw Failure.invalidScope(scope) }
+        guard let user = try find(username: username) else { throw Failure.unknown(username) }
+        var scopes = user.scopes.filter { !remove.contains($0) }
+        for scope in add where !scopes.contains(scope) { scopes.append(scope) }
+        _ = try database.query("UPDATE users SET scope = $2::jsonb WHERE id = $1", [String(user.id), ScopeList.json(scopes)])
+        return scopes
+    }
+
+    /// Removes `username`; their sessions go with them (foreign key cascade).
+    public func remove(username: String) throws {
+        let result = try database.query("DELETE FROM users WHERE username = $1", [username])
+        guard result.affectedRows == 1 else { throw Failure.unknown(username) }
+    }
+
+    private func list(where condition: String, _ parameters: [String?]) throws(DatabaseError) -> [User] {
+        try database.query("""
+            SELECT id, username, first_name, last_name,
+                   CASE jsonb_typeof(scope) WHEN 'array' THEN
+                       (SELECT coalesce(string_agg(value, ' '), '') FROM jsonb_array_elements_text(scope))
+                   ELSE '' END
+            FROM users WHERE \(condition) ORDER BY username
+            """, parameters).rows.compactMap { row in
+            guard let id = row[0].flatMap({ Int($0) }), let username = row[1] else { return nil }
+            let scopes = (row[4] ?? "").split(separator: " ").map(String.init)
+            return User(id: id, username: username, firstName: row[2], lastName: row[3], scopes: scopes)
+        }
+    }
+}
+
+/// Scopes as the original design stores them: a JSON array of strings in `users.scope`.
+enum ScopeList {
+    /// `["a","b"]` for scopes that passed `Username.isValidScope` (no escaping needed).
+    static func json(_ scopes: [String]) -> String {
+        "[" + scopes.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+    }
+}

@@ -1,0 +1,85 @@
+import CFastCGI
+
+/// One libfcgi request slot, owned by one worker thread for its whole life.
+///
+/// The only Swift file that touches libfcgi. The `FCGX_Request` lives on the heap and
+/// never moves, because libfcgi's streams keep a pointer back into it.
+final class FastCGIRequest {
+    private let raw: UnsafeMutablePointer<FCGX_Request>
+
+    /// Prepares libfcgi once per process; must run before any worker thread starts.
+    static func initializeLibrary() {
+        _ = FCGX_Init()
+    }
+
+    /// Makes a pending shutdown visible to libfcgi so a failing `accept` is not retried.
+    static func markShutdownPending() {
+        FCGX_ShutdownPending()
+    }
+
+    /// Creates a request slot bound to an already listening socket.
+    init(listeningSocket: Int32) {
+        raw = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
+        raw.initialize(to: FCGX_Request())
+        _ = FCGX_InitRequest(raw, listeningSocket, 0)
+    }
+
+    deinit {
+        FCGX_Free(raw, 1)
+        raw.deinitialize(count: 1)
+        raw.deallocate()
+    }
+
+    /// Blocks until the web server sends a request (finishing the previous one first).
+    /// - Returns: `false` when the listening socket is closed or shut down.
+    func accept() -> Bool {
+        FCGX_Accept_r(raw) >= 0
+    }
+
+    /// The request's FastCGI params, copied into Swift strings before libfcgi reuses them.
+    func params() -> [String: String] {
+        var result: [String: String] = [:]
+        guard var cursor = raw.pointee.envp else { return result }
+        while let entry = cursor.pointee {
+            let text = String(cString: entry)
+            if let eq = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                result[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            cursor += 1
+        }
+        return result
+    }
+
+    /// Reads the request body, at most `limit` bytes.
+    func readBody(limit: Int) -> [UInt8] {
+        guard limit > 0 else { return [] }
+        var body = [UInt8](repeating: 0, count: limit)
+        var filled = 0
+        while filled < limit {
+            let got = body.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: limit) { base in
+                    FCGX_GetStr(base + filled, Int32(limit - filled), raw.pointee.in)
+                }
+            }
+            if got <= 0 { break }
+            filled += Int(got)
+        }
+        body.removeSubrange(filled...)
+        return body
+    }
+
+    /// Writes response bytes to the web server.
+    func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                _ = FCGX_PutStr(chars, Int32(buffer.count), raw.pointee.out)
+            }
+        }
+    }
+
+    /// Ends the request: flushes output and closes the connection (no keep-alive).
+    func finish() {
+        FCGX_Finish_r(raw)
+    }
+}

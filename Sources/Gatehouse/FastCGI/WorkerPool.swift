@@ -1,0 +1,89 @@
+import Glibc
+import Synchronization
+
+/// The responder threads: each owns one FastCGI request slot and one Postgres connection.
+///
+/// Threads take turns in `accept` under a mutex (libfcgi's own threaded example does so),
+/// answer with the shared immutable `Application`, and leave when the listening socket is
+/// shut down, finishing the request they hold first: that is the SIGTERM drain.
+final class WorkerPool: Sendable {
+    private let application: Application
+    private let listener: Listener
+    private let acceptLock = Mutex<Void>(())
+    private let threads = Mutex<[pthread_t]>([])
+
+    /// Creates a pool for `application` on `listener`; nothing runs until `start`.
+    init(application: Application, listener: Listener) {
+        self.application = application
+        self.listener = listener
+    }
+
+    /// Starts `count` worker threads.
+    func start(count: Int) {
+        for _ in 0..<count {
+            let thread = Thread.spawn { [self] in self.workerLoop() }
+            threads.withLock { $0.append(thread) }
+        }
+    }
+
+    /// Stops accepting; every thread finishes its current request and exits.
+    func stop() {
+        FastCGIRequest.markShutdownPending()
+        listener.shutdown()
+    }
+
+    /// Waits for every thread to leave.
+    func join() {
+        for thread in threads.withLock({ $0 }) {
+            pthread_join(thread, nil)
+        }
+    }
+
+    private func workerLoop() {
+        let database = DatabaseConnection(conninfo: application.configuration.databaseConnInfo)
+        // Connect before the first request so it does not pay for the handshake; a database
+        // that is down now is retried on each request instead.
+        try? database.connect()
+        let slot = FastCGIRequest(listeningSocket: listener.socket)
+        while acceptLock.withLock({ _ in slot.accept() }) {
+            answer(slot, database: database)
+            slot.finish()
+        }
+    }
+
+    private func answer(_ slot: FastCGIRequest, database: DatabaseConnection) {
+        let params = slot.params()
+        let declared = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
+        // An oversize body is refused unread; reading at most one byte more than the limit
+        // catches a client that under-declares.
+        let body = declared > Request.maxBodySize ? [] : slot.readBody(limit: min(declared, Request.maxBodySize + 1))
+        var request = Request(params: params, body: body)
+        if body.count > Request.maxBodySize { request.contentLength = body.count }
+        slot.write(application.respond(to: request, database: database).serialized())
+    }
+}
+
+/// A minimal pthread wrapper: the body runs on a new joinable thread.
+enum Thread {
+    private final class Box {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+
+    /// Starts `body` on a new thread with a 1 MiB stack and returns its handle.
+    static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, 1 << 20)
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, &attributes, { raw in
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            box.body()
+            return nil
+        }, context)
+        precondition(status == 0, "pthread_create failed: \(status)")
+        return thread
+    }
+}

@@ -1,0 +1,69 @@
+/// What a handler answers: status, headers, cookies and body, written out by one writer.
+public struct Response: Sendable {
+    /// The status line.
+    public var status: HTTPStatus
+    /// Headers in the order they are written; names as they should appear.
+    public var headers: [(name: String, value: String)]
+    /// `Set-Cookie` values, one header each.
+    public var cookies: [SetCookie]
+    /// The body bytes.
+    public var body: [UInt8]
+
+    /// Creates a response.
+    public init(status: HTTPStatus = .ok, headers: [(name: String, value: String)] = [], cookies: [SetCookie] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.cookies = cookies
+        self.body = body
+    }
+
+    /// A `text/html` response with the given body.
+    public static func html(_ body: [UInt8], status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: body)
+    }
+
+    /// A `text/plain` response.
+    public static func text(_ text: String, status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
+    }
+
+    /// A 303 See Other to `location`: after a POST the browser must GET the next page.
+    public static func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: [("Location", location)])
+    }
+
+    /// The first value of a header, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
+    }
+
+    /// Whether the body is an HTML page (security headers apply to those).
+    public var isHTML: Bool {
+        header("Content-Type")?.hasPrefix("text/html") ?? false
+    }
+
+    /// The whole CGI-style response head and body as bytes: `Status:`, headers, blank line, body.
+    public func serialized() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count + 512)
+        out.append(contentsOf: "Status: \(status.code) \(status.reason)\r\n".utf8)
+        for (name, value) in headers {
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        for cookie in cookies {
+            out.append(contentsOf: "Set-Cookie: ".utf8)
+            out.append(contentsOf: cookie.headerValue.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if header("Content-Length") == nil {
+            out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
+        }
+        out.append(contentsOf: "\r\n".utf8)
+        out.append(contentsOf: body)
+        return out
+    }
+}

@@ -1,0 +1,24 @@
+/// `GET /auth/check`: the answer nginx `auth_request` needs — 204 with identity headers,
+/// 401 without a session, 403 when `?scope=` names a scope the user lacks. No body, no cookie.
+enum CheckPage {
+    static func check(_ context: inout RequestContext) throws -> Response {
+        guard let found = try context.session() else {
+            return Response(status: .unauthorized)
+        }
+        let user = found.user
+        if let scope = context.request.queryItems["scope"], !scope.isEmpty, !user.has(scope) {
+            return Response(status: .forbidden)
+        }
+        let spaced = user.scopes.joined(separator: " ")
+        let commas = user.scopes.joined(separator: ",")
+        return Response(status: .noContent, headers: [
+            ("X-Auth-User", user.username),
+            ("X-Auth-Scope", spaced),
+            ("Remote-User", user.username),
+            ("Remote-Groups", commas),
+            ("X-Auth-Request-User", user.username),
+            ("X-Auth-Request-Groups", commas),
+            ("Cache-Control", "no-store"),
+        ])
+    }
+}

@@ -1,0 +1,11 @@
+/// `GET /healthz`: 200 `ok` when PostgreSQL answers a query, else 503.
+enum HealthPage {
+    static func check(_ context: inout RequestContext) throws -> Response {
+        do {
+            _ = try context.database.query("SELECT 1")
+            return .text("ok\n")
+        } catch {
+            return .text("database unavailable\n", status: .serviceUnavailable)
+        }
+    }
+}

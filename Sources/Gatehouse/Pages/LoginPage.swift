@@ -1,0 +1,47 @@
+/// `GET /auth` shows the sign-in form; `POST /auth` checks the credentials.
+enum LoginPage {
+    /// The one message for an unknown user and a wrong password alike.
+    static let failureMessage = "Incorrect username or password."
+
+    static func show(_ context: inout RequestContext) throws -> Response {
+        try context.requireAnonymous()
+        return form(context, next: SafeRedirect.target(context.request.queryItems["next"]))
+    }
+
+    static func submit(_ context: inout RequestContext) throws -> Response {
+        let fields = try context.form()
+        let username = fields["username"] ?? ""
+        let password = fields["password"] ?? ""
+        let next = SafeRedirect.target(fields["next"])
+        guard password.utf8.count <= 1024 else {
+            throw HTTPError(.badRequest, "The password is too long (more than 1024 characters).")
+        }
+        let address = context.request.remoteAddress
+        let authenticator = Authenticator(context: context)
+        guard let userID = try authenticator.verify(username: username, password: password) else {
+            context.audit.record("login_failure", username: Username.isValid(username) ? username : nil, address: address)
+            return form(context, next: next, username: username, error: failureMessage, status: .unauthorized)
+        }
+        // A fresh token: the one the visitor arrived with never becomes a session (fixation),
+        // and a session it may already name (another user's) is ended.
+        if let previous = context.presentedToken {
+            try context.sessionStore.delete(previous)
+        }
+        let token = SessionToken.generate()
+        try context.sessionStore.create(token, userID: userID, address: address,
+                                        userAgent: context.request.headers["user-agent"] ?? "")
+        context.sessionToken = token
+        context.audit.record("login_success", username: username, address: address)
+        return .redirect(to: next)
+    }
+
+    private static func form(_ context: RequestContext, next: String, username: String = "", error: String? = nil, status: HTTPStatus = .ok) -> Response {
+        var values: [String: TemplateValue] = [
+            "next": .string(next),
+            "username": .string(username),
+            "registration": .bool(context.configuration.registration),
+        ]
+        if let error { values["error"] = .string(error) }
+        return context.page("login", status: status, values)
+    }
+}

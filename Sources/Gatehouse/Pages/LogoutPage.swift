@@ -1,0 +1,15 @@
+/// `POST /auth/logout`: deletes the session row and hands out a new anonymous token.
+enum LogoutPage {
+    static func submit(_ context: inout RequestContext) throws -> Response {
+        _ = try context.form()
+        let found = try context.session()
+        if let presented = context.presentedToken {
+            try context.sessionStore.delete(presented)
+        }
+        if let found {
+            context.audit.record("logout", username: found.user.username, address: context.request.remoteAddress)
+        }
+        context.sessionToken = SessionToken.generate()
+        return .redirect(to: "/auth")
+    }
+}

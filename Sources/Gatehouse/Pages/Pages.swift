@@ -1,0 +1,14 @@
+/// Registers every route of Gatehouse on a router; each page lives in its own file.
+enum Pages {
+    /// Adds all routes.
+    static func register(on router: inout Router) {
+        router.add("GET", "/", HomePage.show)
+        router.add("GET", "/auth", LoginPage.show)
+        router.add("POST", "/auth", LoginPage.submit)
+        router.add("POST", "/auth/logout", LogoutPage.submit)
+        router.add("GET", "/admin", AdminPage.show)
+        router.add("GET", "/super", SuperPage.show)
+        router.add("GET", "/auth/check", kind: .machine, CheckPage.check)
+        router.add("GET", "/healthz", kind: .machine, HealthPage.check)
+    }
+}

@@ -1,0 +1,42 @@
+extension RequestContext {
+    /// The session and user behind the request's cookie, looked up at most once per request
+    /// (one round trip); `nil` for a visitor without a valid session.
+    public mutating func session() throws(DatabaseError) -> SessionStore.Found? {
+        if let resolved = resolvedSession { return resolved }
+        guard let presented = presentedToken else {
+            resolvedSession = .some(nil)
+            return nil
+        }
+        let found = try sessionStore.lookup(presented)
+        resolvedSession = .some(found)
+        return found
+    }
+
+    /// The logged-in user, or `GuardFailure.notLoggedIn`.
+    public mutating func requireUser() throws -> User {
+        guard let found = try session() else { throw GuardFailure.notLoggedIn }
+        return found.user
+    }
+
+    /// The logged-in user holding a scope `allowed` accepts, else the matching failure.
+    /// - Parameter required: the scope named on the 403 page.
+    public mutating func requireScope(_ required: String, _ allowed: (User) -> Bool) throws -> User {
+        let user = try requireUser()
+        guard allowed(user) else { throw GuardFailure.forbidden(required: required) }
+        return user
+    }
+
+    /// Fails with `GuardFailure.alreadyLoggedIn` when the visitor has a valid session.
+    public mutating func requireAnonymous() throws {
+        if try session() != nil { throw GuardFailure.alreadyLoggedIn }
+    }
+
+    /// The session table on this worker's connection, with the configured lifetimes.
+    public var sessionStore: SessionStore {
+        SessionStore(database: database, maxAge: configuration.sessionMaxAge,
+                     absoluteMaxAge: configuration.sessionAbsoluteMaxAge)
+    }
+
+    /// The audit log on this worker's connection.
+    public var audit: AuditLog { AuditLog(database: database) }
+}

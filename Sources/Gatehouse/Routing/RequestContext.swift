@@ -1,0 +1,58 @@
+/// Everything a handler needs for one request: the request, the session, the worker's
+/// database connection and the application's immutable parts.
+///
+/// A value made per request on the worker thread; it holds the thread's own
+/// `DatabaseConnection`, so it never crosses threads.
+public struct RequestContext {
+    /// The request being answered.
+    public let request: Request
+    /// The application (configuration, templates).
+    public let application: Application
+    /// This worker thread's connection.
+    public let database: DatabaseConnection
+    /// The valid-looking token the visitor's cookie carried, if any (not yet checked
+    /// against the database).
+    public let presentedToken: SessionToken?
+    /// The session token the answer will carry in its cookie (rotated at login and logout).
+    public var sessionToken: SessionToken
+    /// The session lookup's result once made: `.some(nil)` means anonymous.
+    var resolvedSession: SessionStore.Found??
+
+    /// The configuration in force.
+    public var configuration: Configuration { application.configuration }
+
+    /// The CSRF token for the current session token, for forms.
+    public var csrfToken: String {
+        CSRFToken.make(secretKey: configuration.secretKey, sessionToken: sessionToken)
+    }
+
+    /// Creates the context for one request.
+    init(request: Request, application: Application, database: DatabaseConnection, presentedToken: SessionToken?) {
+        self.request = request
+        self.application = application
+        self.database = database
+        self.presentedToken = presentedToken
+        self.sessionToken = presentedToken ?? SessionToken.generate()
+    }
+
+    /// Renders `template` inside the layout with the values every page needs.
+    /// - Parameters:
+    ///   - template: a template name from `templates/` (without `.html`).
+    ///   - status: the HTTP status of the answer.
+    ///   - values: the page's own view model; `csrf_token` and the navbar's `user` are added.
+    public func page(_ template: String, status: HTTPStatus = .ok, _ values: [String: TemplateValue] = [:]) -> Response {
+        var model = values
+        model["csrf_token"] = .string(csrfToken)
+        if case .some(.some(let found)) = resolvedSession, model["user"] == nil {
+            model["user"] = .object([
+                "username": .string(found.user.username),
+                "is_admin": .bool(found.user.isAdmin),
+                "is_super": .bool(found.user.has("super")),
+            ])
+        }
+        var body: [UInt8] = []
+        body.reserveCapacity(4096)
+        application.templates.render(template, .object(model), into: &body)
+        return .html(body, status: status)
+    }
+}

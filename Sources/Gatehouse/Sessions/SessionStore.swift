@@ -1,0 +1,86 @@
+/// The `session` table: the one-round-trip lookup, creation at login, deletion at logout.
+///
+/// Rows are keyed by `SessionToken.storageKey` (SHA-256 hex of the cookie text), so the
+/// database never holds a token that would authenticate.
+public struct SessionStore {
+    /// The connection of the current thread.
+    public let database: DatabaseConnection
+    /// Idle timeout, seconds.
+    public let maxAge: Int
+    /// Hard cap from login, seconds.
+    public let absoluteMaxAge: Int
+
+    /// A session found by `lookup`.
+    public struct Found: Sendable, Equatable {
+        /// `session.id`, as shown on the account page.
+        public let sessionID: Int
+        /// The session's user.
+        public let user: User
+    }
+
+    /// Creates a store on `database` with the configured lifetimes.
+    public init(database: DatabaseConnection, maxAge: Int, absoluteMaxAge: Int) {
+        self.database = database
+        self.maxAge = maxAge
+        self.absoluteMaxAge = absoluteMaxAge
+    }
+
+    /// One round trip: the session joined to its user with both expiries checked, and, in
+    /// the same statement, the idle expiry pushed forward only when less than half of it
+    /// is left, so an active session is written at most once per maxAge/2.
+    static let lookupStatement = PreparedStatement("session_lookup", """
+            WITH found AS (
+                SELECT s.id, u.id AS user_id, u.username, u.first_name, u.last_name, u.scope
+                FROM session s JOIN users u ON u.id = s."user"
+                WHERE s.token = $1 AND s.expires_at > now()
+                  AND s.created_at > now() - make_interval(secs => $3::int)
+            ), slid AS (
+                UPDATE session SET expires_at = now() + make_interval(secs => $2::int), last_seen_at = now()
+                WHERE id = (SELECT id FROM found)
+                  AND expires_at < now() + make_interval(secs => $2::int / 2)
+                RETURNING id
+            )
+            SELECT id, user_id, username, first_name, last_name,
+                   CASE jsonb_typeof(scope) WHEN 'array' THEN
+                       (SELECT coalesce(string_agg(value, ' '), '') FROM jsonb_array_elements_text(scope))
+                   ELSE '' END
+            FROM found
+            """)
+    static let createStatement = PreparedStatement("session_create", """
+            INSERT INTO session (token, "user", created_at, expires_at, last_seen_at, address, user_agent)
+            VALUES ($1, $2, now(), now() + make_interval(secs => $3::int), now(), $4, left($5, 512))
+            RETURNING id
+            """)
+    static let deleteStatement = PreparedStatement("session_delete", "DELETE FROM session WHERE token = $1")
+
+    /// The live session and user for `token`, or `nil` when it is unknown, expired or orphaned.
+    public func lookup(_ token: SessionToken) throws(DatabaseError) -> Found? {
+        let result = try database.execute(SessionStore.lookupStatement, [token.storageKey, String(maxAge), String(absoluteMaxAge)])
+        guard let row = result.rows.first, let sessionID = row[0].flatMap({ Int($0) }),
+              let userID = row[1].flatMap({ Int($0) }), let username = row[2] else { return nil }
+        let scopes = (row[5] ?? "").split(separator: " ").map(String.init)
+        let user = User(id: userID, username: username, firstName: row[3], lastName: row[4], scopes: scopes)
+        return Found(sessionID: sessionID, user: user)
+    }
+
+    /// Stores a new session for `userID` under `token`.
+    @discardableResult
+    public func create(_ token: SessionToken, userID: Int, address: String, userAgent: String) throws(DatabaseError) -> Int {
+        let result = try database.execute(SessionStore.createStatement, [token.storageKey, String(userID), String(maxAge), address, userAgent])
+        return result.scalar().flatMap { Int($0) } ?? 0
+    }
+
+    /// Deletes the session stored under `token`, if any.
+    public func delete(_ token: SessionToken) throws(DatabaseError) {
+        _ = try database.execute(SessionStore.deleteStatement, [token.storageKey])
+    }
+
+    /// Deletes every row past its idle or absolute expiry.
+    /// - Returns: how many rows were removed.
+    @discardableResult
+    public func purgeExpired() throws(DatabaseError) -> Int {
+        try database.query(
+            "DELETE FROM session WHERE expires_at <= now() OR created_at <= now() - make_interval(secs => $1::int)",
+            [String(absoluteMaxAge)]).affectedRows
+    }
+}

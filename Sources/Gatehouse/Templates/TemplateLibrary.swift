@@ -1,0 +1,47 @@
+/// The templates of an application, parsed once at start-up and shared by all
+/// worker threads.
+///
+/// Templates refer to each other by name (`{{>nav}}`, `{{<layout}}`); names are
+/// resolved here at render time, and a missing partial renders as nothing.
+public struct TemplateLibrary: Sendable {
+    private let templates: [String: Template]
+
+    /// Wraps already-parsed templates, keyed by the name partials use.
+    public init(templates: [String: Template]) {
+        self.templates = templates
+    }
+
+    /// Parses each source, keyed by template name (also the `file` in errors).
+    /// - Throws: the syntax error of the first template, by name, that has one.
+    public init(sources: [String: String]) throws(TemplateError) {
+        var templates: [String: Template] = [:]
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            templates[name] = try Template(source: source, name: name)
+        }
+        self.init(templates: templates)
+    }
+
+    /// The template names, sorted.
+    public var names: [String] { templates.keys.sorted() }
+
+    /// Whether a template called `name` exists.
+    public func contains(_ name: String) -> Bool {
+        templates[name] != nil
+    }
+
+    /// Renders template `name` with `value` as the root context; empty if there is
+    /// no such template.
+    public func render(_ name: String, _ value: TemplateValue) -> String {
+        var buffer: [UInt8] = []
+        render(name, value, into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// Renders template `name` with `value` as the root context, appending UTF-8
+    /// bytes to `buffer` (the response body on the request path).
+    public func render(_ name: String, _ value: TemplateValue, into buffer: inout [UInt8]) {
+        guard let template = templates[name] else { return }
+        var renderer = TemplateRenderer(templates: templates, root: value)
+        renderer.render(template.nodes[...], into: &buffer)
+    }
+}

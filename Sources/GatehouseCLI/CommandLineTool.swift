@@ -1,0 +1,100 @@
+import Foundation
+import Gatehouse
+
+/// Exit statuses SPEC.md fixes for the command line.
+enum ExitStatus {
+    static let ok: Int32 = 0
+    static let failure: Int32 = 1
+    static let usage: Int32 = 2
+    static let config: Int32 = 78
+}
+
+/// A command line mistake: printed with the usage text, exit 2.
+struct UsageError: Error {
+    let message: String
+}
+
+/// A command that could not do its work: printed, exit 1.
+struct CommandFailure: Error {
+    let message: String
+}
+
+/// Parses the global options, loads the configuration and dispatches to a command.
+enum CommandLineTool {
+    static let usage = """
+        usage: gatehouse [--env-file PATH] COMMAND
+          serve                         run the FastCGI responder
+          migrate                       create or upgrade the database schema
+          check-config                  validate the configuration and print it
+          user add NAME [--first-name F] [--last-name L] [--scope S]...
+          user passwd NAME              set a password (prompt, or one line of stdin)
+          user scope NAME +S -S ...     add or remove scopes
+          user list | user remove NAME
+          session list [NAME] | session revoke NAME|--all | session purge
+        """
+
+    /// Runs the command line and returns the exit status.
+    static func run(_ arguments: [String]) -> Int32 {
+        var rest = arguments
+        var envFile: String?
+        if rest.first == "--env-file" {
+            guard rest.count >= 2 else { return usageFailure("--env-file needs a path") }
+            envFile = rest[1]
+            rest.removeFirst(2)
+        } else if let first = rest.first, first.hasPrefix("--env-file=") {
+            envFile = String(first.dropFirst("--env-file=".count))
+            rest.removeFirst()
+        }
+        guard let command = rest.first else { return usageFailure(nil) }
+        if command == "help" || command == "--help" || command == "-h" {
+            print(usage)
+            return ExitStatus.ok
+        }
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.load(envFile: envFile, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            printError(error.description)
+            return ExitStatus.config
+        }
+        for warning in configuration.warnings {
+            printError("warning: \(warning)")
+        }
+        let arguments = Array(rest.dropFirst())
+        do {
+            switch command {
+            case "serve": return try ServeCommand.run(configuration, arguments)
+            case "migrate": return try MigrateCommand.run(configuration, arguments)
+            case "check-config": return CheckConfigCommand.run(configuration, arguments)
+            case "user": return try UserCommand.run(configuration, arguments)
+            case "session": return try SessionCommand.run(configuration, arguments)
+            default: return usageFailure("unknown command \(command)")
+            }
+        } catch let error as UsageError {
+            return usageFailure(error.message)
+        } catch let error as CommandFailure {
+            printError("gatehouse: \(error.message)")
+            return ExitStatus.failure
+        } catch let error as UserStore.Failure {
+            printError("gatehouse: \(error)")
+            return ExitStatus.failure
+        } catch let error as DatabaseError {
+            printError("gatehouse: database: \(error)")
+            return ExitStatus.failure
+        } catch {
+            printError("gatehouse: \(error)")
+            return ExitStatus.failure
+        }
+    }
+
+    private static func usageFailure(_ message: String?) -> Int32 {
+        if let message { printError("gatehouse: \(message)") }
+        printError(usage)
+        return ExitStatus.usage
+    }
+}
+
+/// Writes a line to stderr.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

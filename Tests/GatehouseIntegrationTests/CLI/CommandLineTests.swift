@@ -1,0 +1,124 @@
+import Foundation
+@testable import Gatehouse
+import Testing
+import TestSupport
+
+/// The `gatehouse` binary against a real database: users, sessions, exit codes.
+@Suite("Command line", .serialized)
+struct CommandLineTests {
+    let database: TestDatabase
+
+    init() throws {
+        database = try TestDatabase()
+    }
+
+    /// Runs `gatehouse ARGS` with `input` on stdin and the test database configured.
+    func gatehouse(_ arguments: [String], input: String = "", settings: [String: String] = [:]) throws -> ChildProcess.Outcome {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
+        environment["DATABASE_URL"] = database.conninfo
+        environment["SECRET_KEY"] = "cli-test-secret-key-0123456789abcdef-01"
+        environment["PBKDF2_ITERATIONS"] = "1000"
+        environment.merge(settings) { $1 }
+        return try ChildProcess.run(try TestEnvironment.binary(), arguments, environment: environment, input: input)
+    }
+
+    @Test("migrate is idempotent")
+    func migrate() throws {
+        let first = try gatehouse(["migrate"])
+        #expect(first.status == 0)
+        #expect(first.output.contains("applied migrations"))
+        let second = try gatehouse(["migrate"])
+        #expect(second.status == 0)
+        #expect(second.output.contains("up to date"))
+    }
+
+    @Test("user add reads the password from stdin, never argv; list shows the user")
+    func addAndList() throws {
+        _ = try gatehouse(["migrate"])
+        let added = try gatehouse(["user", "add", "carol", "--first-name", "Carol", "--scope", "admin"], input: "a long enough password\n")
+        #expect(added.status == 0, "\(added.errors)")
+        let list = try gatehouse(["user", "list"])
+        #expect(list.status == 0)
+        #expect(list.output.contains("carol"))
+        #expect(list.output.contains("authenticated admin"))
+        #expect(try gatehouse(["user", "list", "--count"]).output == "1\n")
+
+        let store = UserStore(database: database.connect())
+        let credentials = try #require(try store.credentials(username: "carol"))
+        let stored = try #require(credentials.password)
+        #expect(PasswordHasher(iterations: 1000).verify("a long enough password", against: stored))
+    }
+
+    @Test("Bad input: duplicate user, short password, bad name fail with 1 and change nothing")
+    func refusals() throws {
+        _ = try gatehouse(["migrate"])
+        #expect(try gatehouse(["user", "add", "dave"], input: "dave's password 1\n").status == 0)
+        let duplicate = try gatehouse(["user", "add", "dave"], input: "another password 1\n")
+        #expect(duplicate.status == 1)
+        #expect(duplicate.errors.contains("already exists"))
+        let short = try gatehouse(["user", "add", "erin"], input: "short\n")
+        #expect(short.status == 1)
+        #expect(short.errors.contains("12 to 128"))
+        let badName = try gatehouse(["user", "add", "no spaces allowed"], input: "a long enough password\n")
+        #expect(badName.status == 1)
+        #expect(try gatehouse(["user", "list", "--count"]).output == "1\n")
+    }
+
+    @Test("Usage errors exit 2, configuration errors exit 78 naming the key")
+    func exitCodes() throws {
+        #expect(try gatehouse([]).status == 2)
+        #expect(try gatehouse(["frobnicate"]).status == 2)
+        #expect(try gatehouse(["user", "add"]).status == 2)
+        let config = try gatehouse(["check-config"], settings: ["SECRET_KEY": "too short"])
+        #expect(config.status == 78)
+        #expect(config.errors.contains("SECRET_KEY"))
+        let listen = try gatehouse(["check-config"], settings: ["LISTEN": "nonsense:"])
+        #expect(listen.status == 78)
+        #expect(listen.errors.contains("LISTEN"))
+        let good = try gatehouse(["check-config"])
+        #expect(good.status == 0)
+        #expect(!good.output.contains("cli-test-secret-key"))
+    }
+
+    @Test("scope, passwd, session list/revoke, remove")
+    func lifecycle() throws {
+        let harness = try AppHarness()
+        // Drive the CLI against the harness's database so sessions made by "browsers" show up.
+        let cli = CommandLineTests(database: harness.database)
+        #expect(try cli.gatehouse(["user", "add", "frank"], input: "frank's password\n").status == 0)
+        var browser = harness.browser()
+        #expect(browser.login("frank", "frank's password").status == .seeOther)
+        #expect(browser.get("/").status == .ok)
+
+        let scoped = try cli.gatehouse(["user", "scope", "frank", "+admin", "-authenticated"])
+        #expect(scoped.status == 0)
+        #expect(scoped.output.contains("frank: admin"))
+        #expect(browser.get("/admin").status == .ok)
+
+        let sessions = try cli.gatehouse(["session", "list", "frank"])
+        #expect(sessions.output.contains("frank"))
+        #expect(sessions.output.contains("203.0.113.5"))
+        let revoked = try cli.gatehouse(["session", "revoke", "frank"])
+        #expect(revoked.output.contains("revoked 1 session"))
+        #expect(browser.get("/").status == .seeOther)
+
+        #expect(browser.login("frank", "frank's password").status == .seeOther)
+        let passwd = try cli.gatehouse(["user", "passwd", "frank"], input: "frank's new password\n")
+        #expect(passwd.status == 0)
+        #expect(browser.get("/").status == .seeOther)
+        #expect(browser.login("frank", "frank's password").status == .unauthorized)
+        #expect(browser.login("frank", "frank's new password").status == .seeOther)
+
+        #expect(try cli.gatehouse(["user", "remove", "frank"]).status == 0)
+        #expect(browser.get("/").status == .seeOther)
+        #expect(try cli.gatehouse(["user", "remove", "frank"]).status == 1)
+        #expect(try cli.gatehouse(["session", "purge"]).status == 0)
+    }
+}
+
+extension CommandLineTests {
+    init(database: TestDatabase) {
+        self.database = database
+    }
+}

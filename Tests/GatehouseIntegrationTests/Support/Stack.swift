@@ -1,0 +1,97 @@
+import Foundation
+import TestSupport
+
+/// A running responder (`gatehouse serve`) behind a real nginx, on loopback ports of its own.
+final class Stack {
+    let directory: String
+    let port: Int
+    let client: HTTPClient
+    let database: TestDatabase
+    private let responder: ChildProcess
+    private var exitStatus: Int32?
+
+    /// The settings every test stack uses; `overrides` replace or add keys.
+    static func settings(database: TestDatabase, socket: String, overrides: [String: String]) -> [String: String] {
+        var values = [
+            "DATABASE_URL": database.conninfo,
+            "SECRET_KEY": "test-secret-key-0123456789abcdef-0123456789",
+            "LISTEN": "unix:\(socket)",
+            "TEMPLATES_DIR": TestEnvironment.repoRoot + "/templates",
+            "WORKERS": "4",
+            "PBKDF2_ITERATIONS": "1000",
+        ]
+        values.merge(overrides) { $1 }
+        return values
+    }
+
+    /// Starts the responder and nginx; waits until the responder's socket exists.
+    init(database: TestDatabase? = nil, settings overrides: [String: String] = [:]) throws {
+        self.database = try database ?? TestDatabase()
+        directory = try TestEnvironment.temporaryDirectory("gatehouse-stack")
+        let socket = directory + "/gatehouse.sock"
+        var environment = ProcessInfo.processInfo.environment
+        environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
+        environment.merge(Stack.settings(database: self.database, socket: socket, overrides: overrides)) { $1 }
+        let log = directory + "/gatehouse.log"
+        let process = try ChildProcess.start(try TestEnvironment.binary(), ["serve"], environment: environment,
+                                             outputPath: log, errorPath: log, directory: TestEnvironment.repoRoot)
+        responder = process
+        var ended: Int32?
+        try Stack.waitFor {
+            ended = process.hasExited()
+            return FileManager.default.fileExists(atPath: socket) || ended != nil
+        }
+        if let ended {
+            exitStatus = ended
+            throw ClientError("gatehouse serve exited with \(ended): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        }
+        port = TestEnvironment.freePort()
+        client = HTTPClient(port: port)
+        try Stack.script("nginx.sh", "start", directory + "/nginx", String(port), "unix:" + socket)
+    }
+
+    /// Stops nginx only.
+    func stopNginx() {
+        try? Stack.script("nginx.sh", "stop", directory + "/nginx")
+    }
+
+    /// Stops nginx and sends SIGTERM to the responder.
+    /// - Returns: the responder's exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if let exitStatus { return exitStatus }
+        stopNginx()
+        responder.send(SIGTERM)
+        let status = responder.wait()
+        exitStatus = status
+        return status
+    }
+
+    /// The process id of the responder.
+    var responderPID: Int32 { responder.pid }
+
+    /// The responder's stderr so far.
+    var responderLog: String { (try? String(contentsOfFile: directory + "/gatehouse.log", encoding: .utf8)) ?? "" }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Runs one of scripts/ and throws with its output when it fails.
+    static func script(_ name: String, _ arguments: String...) throws {
+        let outcome = try ChildProcess.run(TestEnvironment.repoRoot + "/scripts/" + name, arguments)
+        guard outcome.status == 0 else {
+            throw ClientError("scripts/\(name) \(arguments.joined(separator: " ")) failed: \(outcome.output)\(outcome.errors)")
+        }
+    }
+
+    /// Polls `condition` every 20 ms for up to `seconds`.
+    static func waitFor(seconds: Double = 10, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            guard Date() < deadline else { throw ClientError("timed out after \(seconds) s") }
+            usleep(20_000)
+        }
+    }
+}

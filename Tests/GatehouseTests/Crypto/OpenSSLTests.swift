@@ -1,0 +1,65 @@
+import Testing
+
+@testable import Gatehouse
+
+/// The libcrypto one-shots against standard vectors.
+@Suite struct OpenSSLTests {
+    @Test("SHA-256 of FIPS 180-2 examples and the empty string")
+    func sha256Vectors() {
+        #expect(Hex.lower(OpenSSL.sha256(Array("abc".utf8)))
+            == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Hex.lower(OpenSSL.sha256([UInt8]()))
+            == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+        #expect(Hex.lower(OpenSSL.sha256(twoBlocks.utf8))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        // A non-contiguous collection takes the copying path.
+        #expect(OpenSSL.sha256("abc".utf8.lazy.map { $0 }) == OpenSSL.sha256(Array("abc".utf8)))
+    }
+
+    @Test("HMAC-SHA256 of RFC 4231 test cases 1 and 2")
+    func hmacVectors() {
+        let case1 = OpenSSL.hmacSHA256(
+            key: [UInt8](repeating: 0x0b, count: 20), message: Array("Hi There".utf8))
+        #expect(Hex.lower(case1)
+            == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        let case2 = OpenSSL.hmacSHA256(
+            key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        #expect(Hex.lower(case2)
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test("random bytes have the asked length and differ")
+    func randomBytes() {
+        #expect(OpenSSL.randomBytes(0).isEmpty)
+        #expect(OpenSSL.randomBytes(1).count == 1)
+        let a = OpenSSL.randomBytes(32)
+        let b = OpenSSL.randomBytes(32)
+        #expect(a.count == 32)
+        #expect(a != b)
+    }
+
+    @Test("constant-time equality")
+    func constantTimeEqual() {
+        #expect(OpenSSL.constantTimeEqual([], []))
+        #expect(OpenSSL.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!OpenSSL.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!OpenSSL.constantTimeEqual([1, 2, 3], [1, 2]))
+        #expect(!OpenSSL.constantTimeEqual([], [0]))
+    }
+
+    @Test("hex and base64url encoders")
+    func encoders() {
+        #expect(Hex.lower([]) == "")
+        #expect(Hex.lower([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        // RFC 4648 §10 vectors, unpadded.
+        let rfc = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v",
+                   "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        for (plain, encoded) in rfc {
+            #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+        }
+        // The two symbols where base64url differs from base64 ("+/" → "-_").
+        #expect(Base64URL.encode([0xfb, 0xff, 0xbf]) == "-_-_")
+        #expect(Base64URL.encodedLength(32) == 43)
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Gatehouse needs when any is missing (run as root).
+#   scripts/install-deps.sh [extra packages...]
+set -euo pipefail
+wanted=(
+    libfcgi-dev libfcgi-bin   # libfcgi (fcgiapp.h, libfcgi.so) and cgi-fcgi
+    libpq-dev libssl-dev      # libpq and libcrypto headers
+    postgresql-15             # initdb, pg_ctl, psql for the private clusters
+    nginx-light               # the web server in front (auth_request included)
+    sass-stylesheets-bulma    # /usr/share/bulma/css/bulma.min.css
+    pkg-config
+    "$@"
+)
+missing=()
+for package in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: run as root, or install these packages first: ${missing[*]}" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts nginx and PostgreSQL on install; Gatehouse runs its own, so stop those.
+if command -v service >/dev/null; then
+    service nginx stop >/dev/null 2>&1 || true
+fi

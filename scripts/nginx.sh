@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs a private nginx with deploy/nginx.conf filled in for this checkout.
+#   scripts/nginx.sh start DIR PORT SOCKET   write DIR/nginx.conf + DIR/site.conf, start nginx
+#   scripts/nginx.sh stop DIR                stop it
+# SOCKET is the responder's address as nginx spells it (unix:/abs/path.sock or 127.0.0.1:9000).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+command=${1:?usage: nginx.sh start DIR PORT SOCKET | stop DIR}
+dir=$(mkdir -p "${2:?directory}" && cd "$2" && pwd)
+
+case "$command" in
+start)
+    port=${3:?port}
+    socket=${4:?socket}
+    mkdir -p "$dir/tmp"
+    sed -e "s|__LISTEN__|127.0.0.1:$port|g" -e "s|__ROOT__|$root|g" -e "s|__SOCKET__|$socket|g" \
+        "$root/deploy/nginx.conf" >"$dir/site.conf"
+    # Workers run as root here only because this nginx serves a checkout that may sit in a
+    # root-only directory; a real install uses the distribution's www-data.
+    cat >"$dir/nginx.conf" <<CONF
+user root;
+worker_processes ${NGINX_WORKERS:-1};
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+daemon on;
+events { worker_connections 4096; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log ${NGINX_ACCESS_LOG:-off};
+    client_body_temp_path $dir/tmp/body;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    proxy_temp_path $dir/tmp/proxy;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    include $dir/site.conf;
+}
+CONF
+    nginx -t -q -c "$dir/nginx.conf" -p "$dir"
+    # The daemon must not keep the caller's stdout/stderr open (callers wait for EOF).
+    nginx -c "$dir/nginx.conf" -p "$dir" </dev/null >"$dir/startup.log" 2>&1 || { cat "$dir/startup.log" >&2; exit 1; }
+    ;;
+stop)
+    if [ -f "$dir/nginx.pid" ]; then
+        pid=$(cat "$dir/nginx.pid")
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+        rm -f "$dir/nginx.pid"
+    fi
+    ;;
+*)
+    echo "usage: nginx.sh start DIR PORT SOCKET | stop DIR" >&2
+    exit 2
+    ;;
+esac

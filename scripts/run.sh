@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make run`: a private PostgreSQL under .run/, the responder and nginx, in the foreground
+# until Ctrl-C or SIGTERM, which stops everything started here.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+port=${PORT:-8080}
+pg_port=${PG_PORT:-54329}
+run="$root/.run"
+bin="$root/.build/release/gatehouse"
+mkdir -p "$run"
+
+responder=""
+cleanup() {
+    trap - EXIT INT TERM
+    echo "stopping..."
+    scripts/nginx.sh stop "$run/nginx" || true
+    if [ -n "$responder" ]; then
+        kill -TERM "$responder" 2>/dev/null || true
+        wait "$responder" 2>/dev/null || true
+    fi
+    scripts/pg.sh stop "$run/pg" || true
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+scripts/pg.sh start "$run/pg" "$pg_port"
+
+if [ ! -f .env ]; then
+    secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 64)
+    cat >.env <<ENV
+# Written by make run on $(date -u +%Y-%m-%d); edit freely.
+SECRET_KEY=$secret
+DB_HOST=$run/pg
+DB_PORT=$pg_port
+DB_USER=gatehouse
+DB_NAME=gatehouse
+LISTEN=unix:$run/gatehouse.sock
+ENV
+    echo "wrote .env"
+fi
+
+"$bin" check-config >/dev/null
+"$bin" migrate
+if [ "$("$bin" user list --count)" = "0" ]; then
+    password=$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=' | head -c 20)
+    echo "$password" | "$bin" user add admin --scope authenticated --scope admin --scope super >/dev/null
+    echo "created user admin with password: $password   (shown once)"
+fi
+
+"$bin" serve 2>>"$run/gatehouse.log" &
+responder=$!
+for _ in $(seq 100); do [ -S "$run/gatehouse.sock" ] && break; sleep 0.05; done
+scripts/nginx.sh start "$run/nginx" "$port" "unix:$run/gatehouse.sock"
+echo "Gatehouse is running (logs: .run/gatehouse.log). Ctrl-C stops it."
+echo "http://127.0.0.1:$port/"
+wait "$responder"
