@@ -11,6 +11,7 @@ bin="$root/.build/release/gatehouse"
 mkdir -p "$run"
 
 responder=""
+parent=$PPID
 cleanup() {
     trap - EXIT INT TERM
     echo "stopping..."
@@ -54,4 +55,9 @@ for _ in $(seq 100); do [ -S "$run/gatehouse.sock" ] && break; sleep 0.05; done
 scripts/nginx.sh start "$run/nginx" "$port" "unix:$run/gatehouse.sock"
 echo "Gatehouse is running (logs: .run/gatehouse.log). Ctrl-C stops it."
 echo "http://127.0.0.1:$port/"
-wait "$responder"
+# Stay in the foreground until the responder ends, a signal arrives, or the parent (make)
+# is gone: `kill <make's pid>` does not reach this script, so watch for it.
+while kill -0 "$responder" 2>/dev/null && kill -0 "$parent" 2>/dev/null; do
+    sleep 1 &
+    wait $! || true
+done

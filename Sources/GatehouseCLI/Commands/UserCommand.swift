@@ -20,7 +20,7 @@ enum UserCommand {
             let password = try PasswordInput.read(prompt: "Password for \(name): ")
             try PasswordRule.check(password)
             let id = try users.add(username: name, firstName: firstName, lastName: lastName, scopes: scopes, password: hasher.hash(password))
-            audit.record("user_added", username: name, address: "cli", detail: "scopes=\((["authenticated"] + scopes).joined(separator: ","))")
+            audit.record("user_added", username: name, address: "cli", detail: "scopes=\((["authenticated"] + scopes.filter { $0 != "authenticated" }).joined(separator: ","))")
             print("added user \(name) (id \(id))")
         case "passwd":
             let name = try OptionParser(rest).singlePositional("user passwd NAME")
