@@ -7,12 +7,15 @@ public final class Application: Sendable {
     public let configuration: Configuration
     /// Templates parsed once at start.
     public let templates: TemplateLibrary
+    /// TRUSTED_PROXIES, parsed once.
+    let trustedProxies: [AddressRange]
     private let router: Router
 
     /// Builds the application and its routes.
     public init(configuration: Configuration, templates: TemplateLibrary) {
         self.configuration = configuration
         self.templates = templates
+        trustedProxies = configuration.trustedProxies.compactMap(AddressRange.init)
         var router = Router()
         Pages.register(on: &router)
         self.router = router
@@ -34,6 +37,8 @@ public final class Application: Sendable {
         var response: Response
         if request.contentLength > Request.maxBodySize {
             response = errorPage(HTTPError(.payloadTooLarge, "The form sent more than 64 KiB."), context)
+        } else if !request.query.isEmpty, FormFields(urlEncoded: Array(request.query.utf8)) == nil {
+            response = errorPage(HTTPError(.badRequest, "The address holds a broken %-escape or invalid characters."), context)
         } else {
             switch router.match(method: request.method, path: request.path) {
             case .notFound:

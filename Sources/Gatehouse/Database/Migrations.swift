@@ -57,6 +57,16 @@ public enum Migrations {
             );
             CREATE INDEX IF NOT EXISTS audit_log_at_idx ON audit_log (at);
             """),
+        Migration(version: 4, name: "login failures for lockout", sql: """
+            CREATE TABLE IF NOT EXISTS login_failure (
+                id bigserial PRIMARY KEY,
+                at timestamptz NOT NULL DEFAULT now(),
+                username text NOT NULL,
+                address text NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS login_failure_user_idx ON login_failure (username, at);
+            CREATE INDEX IF NOT EXISTS login_failure_address_idx ON login_failure (address, at);
+            """),
     ]
 
     /// The newest version this build knows.

@@ -68,6 +68,20 @@ final class FastCGIRequest {
         return body
     }
 
+    /// Reads and drops up to `limit` bytes of body, so the web server is not cut off while
+    /// still sending a body Gatehouse refuses.
+    func discardBody(limit: Int) {
+        var scratch = [CChar](repeating: 0, count: 16 * 1024)
+        var dropped = 0
+        while dropped < limit {
+            let got = scratch.withUnsafeMutableBufferPointer { buffer in
+                FCGX_GetStr(buffer.baseAddress, Int32(buffer.count), raw.pointee.in)
+            }
+            if got <= 0 { break }
+            dropped += Int(got)
+        }
+    }
+
     /// Writes response bytes to the web server.
     func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buffer in

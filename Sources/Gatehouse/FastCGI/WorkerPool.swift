@@ -59,6 +59,10 @@ final class WorkerPool: Sendable {
         let body = declared > Request.maxBodySize ? [] : slot.readBody(limit: min(declared, Request.maxBodySize + 1))
         var request = Request(params: params, body: body)
         if body.count > Request.maxBodySize { request.contentLength = body.count }
+        if request.contentLength > Request.maxBodySize {
+            // Never stored; bounded by nginx's client_max_body_size anyway.
+            slot.discardBody(limit: 1 << 20)
+        }
         slot.write(application.respond(to: request, database: database).serialized())
     }
 }

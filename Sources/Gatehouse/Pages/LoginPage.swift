@@ -16,12 +16,29 @@ enum LoginPage {
         guard password.utf8.count <= 1024 else {
             throw HTTPError(.badRequest, "The password is too long (more than 1024 characters).")
         }
-        let address = context.request.remoteAddress
+        guard Username.isValid(username) else {
+            // No such user can exist, so nothing is counted or hashed.
+            throw HTTPError(.badRequest, "A username is 1 to 20 letters, digits or _ . @ - characters.")
+        }
+        let address = context.clientAddress
+        let throttle = LoginThrottle(database: context.database, configuration: context.configuration)
+        if case .locked(let limit) = try throttle.check(username: username, address: address) {
+            // Refused before the password is looked at: even the right one waits.
+            context.audit.record("login_locked", username: username, address: address, detail: "limit=\(limit)")
+            let minutes = max(1, context.configuration.loginFailureWindow / 60)
+            var page = form(context, next: next, username: username,
+                            error: "Too many failed sign-in attempts. Please wait up to \(minutes) minutes and try again.",
+                            status: .tooManyRequests)
+            page.headers.append(("Retry-After", String(context.configuration.loginFailureWindow)))
+            return page
+        }
         let authenticator = Authenticator(context: context)
         guard let userID = try authenticator.verify(username: username, password: password) else {
-            context.audit.record("login_failure", username: Username.isValid(username) ? username : nil, address: address)
+            try throttle.recordFailure(username: username, address: address)
+            context.audit.record("login_failure", username: username, address: address)
             return form(context, next: next, username: username, error: failureMessage, status: .unauthorized)
         }
+        try throttle.clear(username: username, address: address)
         // A fresh token: the one the visitor arrived with never becomes a session (fixation),
         // and a session it may already name (another user's) is ended.
         if let previous = context.presentedToken {

@@ -7,7 +7,7 @@ enum LogoutPage {
             try context.sessionStore.delete(presented)
         }
         if let found {
-            context.audit.record("logout", username: found.user.username, address: context.request.remoteAddress)
+            context.audit.record("logout", username: found.user.username, address: context.clientAddress)
         }
         context.sessionToken = SessionToken.generate()
         return .redirect(to: "/auth")

@@ -10,6 +10,9 @@ public struct RequestContext {
     public let application: Application
     /// This worker thread's connection.
     public let database: DatabaseConnection
+    /// The client's address: REMOTE_ADDR, or X-Forwarded-For's when nginx sits behind a
+    /// trusted proxy.
+    public let clientAddress: String
     /// The valid-looking token the visitor's cookie carried, if any (not yet checked
     /// against the database).
     public let presentedToken: SessionToken?
@@ -32,6 +35,8 @@ public struct RequestContext {
         self.application = application
         self.database = database
         self.presentedToken = presentedToken
+        self.clientAddress = ClientAddress.resolve(remote: request.remoteAddress, forwardedFor: request.headers["x-forwarded-for"],
+                                                   trusted: application.trustedProxies)
         self.sessionToken = presentedToken ?? SessionToken.generate()
     }
 

@@ -55,6 +55,14 @@ struct LoginFlowTests {
         #expect(after.header("Location") == "/auth?next=/")
         #expect(try client.send("GET", "/auth/check", headers: ["Cookie": "session=\(alice)"]).status == 401)
         #expect(stack.stop() == 0)
+
+        // The audit lines reached stderr, and no password or token did.
+        let log = stack.responderLog
+        #expect(log.contains("event=login_success"))
+        #expect(log.contains("event=logout"))
+        for secret in ["alice password 1", "bob password 12", alice, bob] {
+            #expect(!log.contains(secret))
+        }
     }
 }
 

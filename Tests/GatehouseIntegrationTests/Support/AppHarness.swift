@@ -9,6 +9,7 @@ final class AppHarness {
     let application: Application
     let configuration: Configuration
 
+    /// A new database, migrated, with the application configured by `overrides`.
     init(settings overrides: [String: String] = [:], prepare: (DatabaseConnection) throws -> Void = { _ in }) throws {
         database = try TestDatabase()
         connection = database.connect()
@@ -17,6 +18,18 @@ final class AppHarness {
         var environment = Stack.settings(database: database, socket: "/tmp/unused.sock", overrides: overrides)
         environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
         configuration = try Configuration.load(envFile: nil, environment: environment)
+        application = try Application(configuration: configuration)
+    }
+
+    /// Another instance on the same database: its own Application and connection.
+    func secondInstance() throws -> AppHarness {
+        try AppHarness(sharing: self)
+    }
+
+    private init(sharing other: AppHarness) throws {
+        database = other.database
+        connection = database.connect()
+        configuration = other.configuration
         application = try Application(configuration: configuration)
     }
 
