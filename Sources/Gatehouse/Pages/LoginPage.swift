@@ -13,7 +13,7 @@ enum LoginPage {
         let username = fields["username"] ?? ""
         let password = fields["password"] ?? ""
         let next = SafeRedirect.target(fields["next"])
-        guard password.utf8.count <= 1024 else {
+        guard password.utf8.count <= PasswordRules.maxSubmittedBytes else {
             throw HTTPError(.badRequest, "The password is too long (more than 1024 characters).")
         }
         guard Username.isValid(username) else {
@@ -39,15 +39,7 @@ enum LoginPage {
             return form(context, next: next, username: username, error: failureMessage, status: .unauthorized)
         }
         try throttle.clear(username: username, address: address)
-        // A fresh token: the one the visitor arrived with never becomes a session (fixation),
-        // and a session it may already name (another user's) is ended.
-        if let previous = context.presentedToken {
-            try context.sessionStore.delete(previous)
-        }
-        let token = SessionToken.generate()
-        try context.sessionStore.create(token, userID: userID, address: address,
-                                        userAgent: context.request.headers["user-agent"] ?? "")
-        context.sessionToken = token
+        try context.startSession(userID: userID)
         context.audit.record("login_success", username: username, address: address)
         return .redirect(to: next)
     }

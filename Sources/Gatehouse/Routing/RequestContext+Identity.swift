@@ -31,6 +31,19 @@ extension RequestContext {
         if try session() != nil { throw GuardFailure.alreadyLoggedIn }
     }
 
+    /// Signs `userID` in with a fresh token: the token the visitor arrived with never
+    /// becomes a session (fixation), and a session it may name is ended first.
+    public mutating func startSession(userID: Int) throws(DatabaseError) {
+        if let presentedToken {
+            try sessionStore.delete(presentedToken)
+        }
+        let token = SessionToken.generate()
+        try sessionStore.create(token, userID: userID, address: clientAddress,
+                                userAgent: request.headers["user-agent"] ?? "")
+        sessionToken = token
+        resolvedSession = nil
+    }
+
     /// The session table on this worker's connection, with the configured lifetimes.
     public var sessionStore: SessionStore {
         SessionStore(database: database, maxAge: configuration.sessionMaxAge,

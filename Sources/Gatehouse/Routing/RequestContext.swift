@@ -48,6 +48,7 @@ public struct RequestContext {
     public func page(_ template: String, status: HTTPStatus = .ok, _ values: [String: TemplateValue] = [:]) -> Response {
         var model = values
         model["csrf_token"] = .string(csrfToken)
+        if model["flash"] == nil, let flash = Flash.value(for: request) { model["flash"] = flash }
         if case .some(.some(let found)) = resolvedSession, model["user"] == nil {
             model["user"] = .object([
                 "username": .string(found.user.username),

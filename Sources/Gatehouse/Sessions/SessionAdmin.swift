@@ -42,6 +42,28 @@ public struct SessionAdmin {
         try database.query("DELETE FROM session WHERE \"user\" = (SELECT id FROM users WHERE username = $1)", [username]).affectedRows
     }
 
+    /// Ends session `sessionID` if it belongs to `userID`.
+    /// - Returns: whether a session was ended.
+    public func revoke(sessionID: Int, userID: Int) throws(DatabaseError) -> Bool {
+        try database.query("DELETE FROM session WHERE id = $1 AND \"user\" = $2", [String(sessionID), String(userID)]).affectedRows == 1
+    }
+
+    /// Ends every session of `userID` except `keeping`.
+    /// - Returns: how many were ended.
+    @discardableResult
+    public func revokeOthers(userID: Int, keeping: Int) throws(DatabaseError) -> Int {
+        try database.query("DELETE FROM session WHERE \"user\" = $1 AND id <> $2", [String(userID), String(keeping)]).affectedRows
+    }
+
+    /// Live sessions per user id, for the admin page.
+    public func liveCounts() throws(DatabaseError) -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for row in try database.query("SELECT \"user\", count(*) FROM session WHERE expires_at > now() GROUP BY 1").rows {
+            if let user = row[0].flatMap({ Int($0) }), let count = row[1].flatMap({ Int($0) }) { counts[user] = count }
+        }
+        return counts
+    }
+
     /// Ends every session of everybody.
     public func revokeAll() throws(DatabaseError) -> Int {
         try database.query("DELETE FROM session").affectedRows

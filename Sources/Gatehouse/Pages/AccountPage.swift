@@ -1,0 +1,83 @@
+/// `/account`: the user's names, password change, and their live sessions with revoke.
+enum AccountPage {
+    static func show(_ context: inout RequestContext) throws -> Response {
+        try render(&context)
+    }
+
+    /// Renders the page, optionally with an error message from a failed form.
+    static func render(_ context: inout RequestContext, error: String? = nil, status: HTTPStatus = .ok) throws -> Response {
+        let user = try context.requireUser()
+        let current = try context.session()?.sessionID
+        let sessions = try SessionAdmin(database: context.database).list(username: user.username)
+        var values: [String: TemplateValue] = [
+            "username": .string(user.username),
+            "first_name": .string(user.firstName ?? ""),
+            "last_name": .string(user.lastName ?? ""),
+            "scopes": .list(user.scopes.map { .string($0) }),
+            "sessions": .list(sessions.map { session in
+                .object([
+                    "id": .int(session.id),
+                    "created": .string(session.createdAt),
+                    "last_seen": .string(session.lastSeenAt),
+                    "address": .string(session.address),
+                    "agent": .string(session.userAgent.isEmpty ? "unknown browser" : session.userAgent),
+                    "current": .bool(session.id == current),
+                ])
+            }),
+            "has_others": .bool(sessions.contains { $0.id != current }),
+        ]
+        if let error { values["error"] = .string(error) }
+        return context.page("account", status: status, values)
+    }
+
+    /// `POST /account/password`: needs the current password; ends every other session and
+    /// rotates this one.
+    static func changePassword(_ context: inout RequestContext) throws -> Response {
+        let fields = try context.form()
+        let user = try context.requireUser()
+        let current = fields["current_password"] ?? ""
+        let new = fields["new_password"] ?? ""
+        guard current.utf8.count <= PasswordRules.maxSubmittedBytes, new.utf8.count <= PasswordRules.maxSubmittedBytes else {
+            throw HTTPError(.badRequest, "The password is too long.")
+        }
+        let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
+        let users = UserStore(database: context.database)
+        guard let stored = try users.credentials(username: user.username)?.password,
+              hasher.verify(current, against: stored) else {
+            context.audit.record("password_change_failed", username: user.username, address: context.clientAddress)
+            return try render(&context, error: "The current password is not correct. Nothing was changed.", status: .badRequest)
+        }
+        if let problem = PasswordRules.problem(with: new, repeated: fields["new_password2"] ?? "") {
+            return try render(&context, error: problem, status: .badRequest)
+        }
+        try users.setPassword(userID: user.id, hasher.hash(new))
+        let ended = try SessionAdmin(database: context.database).revoke(username: user.username)
+        try context.startSession(userID: user.id)
+        context.audit.record("password_changed", username: user.username, address: context.clientAddress,
+                             detail: "sessions_ended=\(ended)")
+        return .redirect(to: "/account?flash=password-changed")
+    }
+
+    /// `POST /account/sessions/revoke`: ends one of the user's own sessions by id.
+    static func revokeSession(_ context: inout RequestContext) throws -> Response {
+        let fields = try context.form()
+        let user = try context.requireUser()
+        guard let id = fields["session_id"].flatMap({ Int($0) }) else {
+            throw HTTPError(.badRequest, "No session was chosen.")
+        }
+        let ended = try SessionAdmin(database: context.database).revoke(sessionID: id, userID: user.id)
+        guard ended else { throw HTTPError(.notFound, "That session does not exist or is already signed out.") }
+        context.audit.record("session_revoked", username: user.username, address: context.clientAddress, detail: "session=\(id)")
+        return .redirect(to: "/account?flash=session-revoked")
+    }
+
+    /// `POST /account/sessions/revoke-others`: "sign out everywhere else".
+    static func revokeOthers(_ context: inout RequestContext) throws -> Response {
+        _ = try context.form()
+        let user = try context.requireUser()
+        guard let current = try context.session()?.sessionID else { throw GuardFailure.notLoggedIn }
+        let ended = try SessionAdmin(database: context.database).revokeOthers(userID: user.id, keeping: current)
+        context.audit.record("sessions_revoked", username: user.username, address: context.clientAddress, detail: "others=\(ended)")
+        return .redirect(to: "/account?flash=others-revoked")
+    }
+}

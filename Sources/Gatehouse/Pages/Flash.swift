@@ -1,0 +1,19 @@
+/// One-shot notices after a redirect, carried as `?flash=<code>` and mapped to fixed text,
+/// so a link can never make Gatehouse display words of an attacker's choosing.
+enum Flash {
+    private static let messages: [String: (kind: String, text: String)] = [
+        "password-changed": ("success", "Your password was changed. Your other sessions were signed out."),
+        "session-revoked": ("success", "The session was signed out."),
+        "others-revoked": ("success", "All your other sessions were signed out."),
+        "scope-added": ("success", "The scope was added. It applies from the user's next request."),
+        "scope-removed": ("success", "The scope was removed. It applies from the user's next request."),
+        "sessions-ended": ("success", "All of that user's sessions were ended."),
+        "welcome": ("success", "Your account was created and you are signed in."),
+    ]
+
+    /// The notice for the request's `flash` query value, as template values.
+    static func value(for request: Request) -> TemplateValue? {
+        guard let code = request.queryItems["flash"], let message = messages[code] else { return nil }
+        return .object(["kind": .string(message.kind), "text": .string(message.text)])
+    }
+}

@@ -1,0 +1,61 @@
+/// `/auth/register` when REGISTRATION=on (else 404): new users get scope `authenticated`
+/// and are signed in.
+enum RegisterPage {
+    static func show(_ context: inout RequestContext) throws -> Response {
+        try requireEnabled(context)
+        try context.requireAnonymous()
+        return form(context, FormFields())
+    }
+
+    static func submit(_ context: inout RequestContext) throws -> Response {
+        try requireEnabled(context)
+        let fields = try context.form()
+        try context.requireAnonymous()
+        let username = fields["username"] ?? ""
+        let firstName = fields["first_name"] ?? ""
+        let lastName = fields["last_name"] ?? ""
+        let password = fields["password"] ?? ""
+        guard password.utf8.count <= PasswordRules.maxSubmittedBytes else {
+            throw HTTPError(.badRequest, "The password is too long.")
+        }
+        var problem: String?
+        if !Username.isValid(username) {
+            problem = "A username is 1 to 20 letters, digits or _ . @ - characters."
+        } else if firstName.count > 50 || lastName.count > 50 {
+            problem = "Names are at most 50 characters."
+        } else {
+            problem = PasswordRules.problem(with: password, repeated: fields["password2"] ?? "")
+        }
+        if let problem {
+            return form(context, fields, error: problem, status: .badRequest)
+        }
+        let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
+        let userID: Int
+        do {
+            userID = try UserStore(database: context.database).add(
+                username: username, firstName: firstName.isEmpty ? nil : firstName,
+                lastName: lastName.isEmpty ? nil : lastName, scopes: [], password: hasher.hash(password))
+        } catch UserStore.Failure.exists {
+            return form(context, fields, error: "That username is taken. Please choose another.", status: .badRequest)
+        }
+        try context.startSession(userID: userID)
+        context.audit.record("user_registered", username: username, address: context.clientAddress)
+        return .redirect(to: "/?flash=welcome")
+    }
+
+    private static func requireEnabled(_ context: RequestContext) throws {
+        guard context.configuration.registration else {
+            throw HTTPError(.notFound, "There is no page at this address.")
+        }
+    }
+
+    private static func form(_ context: RequestContext, _ fields: FormFields, error: String? = nil, status: HTTPStatus = .ok) -> Response {
+        var values: [String: TemplateValue] = [
+            "username": .string(fields["username"] ?? ""),
+            "first_name": .string(fields["first_name"] ?? ""),
+            "last_name": .string(fields["last_name"] ?? ""),
+        ]
+        if let error { values["error"] = .string(error) }
+        return context.page("register", status: status, values)
+    }
+}
