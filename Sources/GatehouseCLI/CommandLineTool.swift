@@ -24,6 +24,8 @@ enum CommandLineTool {
     static let usage = """
         usage: gatehouse [--env-file PATH] COMMAND
           serve                         run the FastCGI responder
+          cgi                           answer one request as a CGI program (what a bare
+                                        `gatehouse` does when a web server runs it as CGI)
           migrate                       create or upgrade the database schema
           check-config                  validate the configuration and print it
           user add NAME [--first-name F] [--last-name L] [--scope S]...
@@ -45,6 +47,17 @@ enum CommandLineTool {
             envFile = String(first.dropFirst("--env-file=".count))
             rest.removeFirst()
         }
+        var environment = ProcessInfo.processInfo.environment
+        if rest.isEmpty {
+            // Web servers start their programs without arguments: a CGI request, or a
+            // FastCGI socket on fd 0 (spawn-fcgi, mod_fcgid).
+            if CGIResponder.isCGIRequest(environment: environment) {
+                rest = ["cgi"]
+            } else if StandardInput.isListeningSocket {
+                rest = ["serve"]
+                environment["LISTEN"] = "stdin"
+            }
+        }
         guard let command = rest.first else { return usageFailure(nil) }
         if command == "help" || command == "--help" || command == "-h" {
             print(usage)
@@ -52,9 +65,10 @@ enum CommandLineTool {
         }
         let configuration: Configuration
         do {
-            configuration = try Configuration.load(envFile: envFile, environment: ProcessInfo.processInfo.environment)
+            configuration = try Configuration.load(envFile: envFile, environment: environment)
         } catch {
             printError(error.description)
+            if command == "cgi" { CGIResponder.answerUnavailable() }
             return ExitStatus.config
         }
         for warning in configuration.warnings {
@@ -64,6 +78,9 @@ enum CommandLineTool {
         do {
             switch command {
             case "serve": return try ServeCommand.run(configuration, arguments)
+            case "cgi":
+                guard arguments.isEmpty else { throw UsageError(message: "cgi takes no arguments") }
+                return CGIResponder.run(configuration: configuration, environment: environment)
             case "migrate": return try MigrateCommand.run(configuration, arguments)
             case "check-config": return CheckConfigCommand.run(configuration, arguments)
             case "user": return try UserCommand.run(configuration, arguments)

@@ -12,11 +12,6 @@ final class FastCGIRequest {
         _ = FCGX_Init()
     }
 
-    /// Makes a pending shutdown visible to libfcgi so a failing `accept` is not retried.
-    static func markShutdownPending() {
-        FCGX_ShutdownPending()
-    }
-
     /// Creates a request slot bound to an already listening socket.
     init(listeningSocket: Int32) {
         raw = UnsafeMutablePointer<FCGX_Request>.allocate(capacity: 1)
@@ -30,8 +25,8 @@ final class FastCGIRequest {
         raw.deallocate()
     }
 
-    /// Blocks until the web server sends a request (finishing the previous one first).
-    /// - Returns: `false` when the listening socket is closed or shut down.
+    /// Accepts a waiting connection and reads its params (finishing the previous request).
+    /// - Returns: `false` when no connection was there (another process took it) or it failed.
     func accept() -> Bool {
         FCGX_Accept_r(raw) >= 0
     }

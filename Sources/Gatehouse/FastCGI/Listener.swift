@@ -16,19 +16,23 @@ public struct Listener: Sendable {
     /// Opens `address`: creates and binds a unix or TCP socket, or adopts fd 0.
     /// - Throws: `Failure` naming the address and the system error.
     public static func open(_ address: ListenAddress, backlog: Int32 = 1024) throws(Failure) -> Listener {
+        let listener: Listener
         switch address {
         case .stdin:
-            return Listener(socket: 0, unixPath: nil)
+            var status = stat()
+            guard fstat(0, &status) == 0, status.st_mode & S_IFMT == S_IFSOCK else {
+                throw Failure(description: "LISTEN=stdin: file descriptor 0 is not a socket (start Gatehouse from spawn-fcgi or a supervisor)")
+            }
+            listener = Listener(socket: 0, unixPath: nil)
         case .unix(let path):
-            return Listener(socket: try openUnix(path: path, backlog: backlog), unixPath: path)
+            listener = Listener(socket: try openUnix(path: path, backlog: backlog), unixPath: path)
         case .tcp(let host, let port):
-            return Listener(socket: try openTCP(host: host, port: port, backlog: backlog), unixPath: nil)
+            listener = Listener(socket: try openTCP(host: host, port: port, backlog: backlog), unixPath: nil)
         }
-    }
-
-    /// Stops `accept` in every worker: a shut-down listening socket makes it fail at once.
-    public func shutdown() {
-        _ = Glibc.shutdown(socket, Int32(SHUT_RDWR))
+        // Non-blocking, because several processes may wait on the same socket: the ones
+        // that lose the race for a connection get EAGAIN instead of sleeping in accept.
+        _ = fcntl(listener.socket, F_SETFL, fcntl(listener.socket, F_GETFL) | O_NONBLOCK)
+        return listener
     }
 
     /// Closes the socket and removes the unix socket file.

@@ -3,19 +3,28 @@ import Synchronization
 
 /// The responder threads: each owns one FastCGI request slot and one Postgres connection.
 ///
-/// Threads take turns in `accept` under a mutex (libfcgi's own threaded example does so),
-/// answer with the shared immutable `Application`, and leave when the listening socket is
-/// shut down, finishing the request they hold first: that is the SIGTERM drain.
+/// Threads take turns waiting for a connection under a mutex (libfcgi's own threaded
+/// example serialises accept too). The one holding it polls the listening socket and a
+/// wake-up pipe: `stop` writes to the pipe, so every thread leaves after finishing the
+/// request it holds — the SIGTERM drain — without touching the socket other worker
+/// processes share.
 final class WorkerPool: Sendable {
     private let application: Application
     private let listener: Listener
     private let acceptLock = Mutex<Void>(())
     private let threads = Mutex<[pthread_t]>([])
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
 
     /// Creates a pool for `application` on `listener`; nothing runs until `start`.
     init(application: Application, listener: Listener) {
         self.application = application
         self.listener = listener
+        var fds: [Int32] = [0, 0]
+        let created = pipe(&fds)
+        precondition(created == 0, "pipe failed")
+        wakeRead = fds[0]
+        wakeWrite = fds[1]
     }
 
     /// Starts `count` worker threads.
@@ -28,8 +37,8 @@ final class WorkerPool: Sendable {
 
     /// Stops accepting; every thread finishes its current request and exits.
     func stop() {
-        FastCGIRequest.markShutdownPending()
-        listener.shutdown()
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
     }
 
     /// Waits for every thread to leave.
@@ -45,9 +54,31 @@ final class WorkerPool: Sendable {
         // that is down now is retried on each request instead.
         try? database.connect()
         let slot = FastCGIRequest(listeningSocket: listener.socket)
-        while acceptLock.withLock({ _ in slot.accept() }) {
-            answer(slot, database: database)
-            slot.finish()
+        while true {
+            let accepted: Bool? = acceptLock.withLock { _ in
+                guard waitForConnection() else { return nil }
+                return slot.accept()
+            }
+            guard let accepted else { break }
+            // Not accepted: another process won the race for that connection.
+            if accepted {
+                answer(slot, database: database)
+                slot.finish()
+            }
+        }
+    }
+
+    /// Waits until the listening socket has a connection (`true`) or `stop` was called.
+    private func waitForConnection() -> Bool {
+        var fds = [
+            pollfd(fd: listener.socket, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+        ]
+        while true {
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 && errno == EINTR { continue }
+            if fds[1].revents != 0 || ready < 0 { return false }
+            if fds[0].revents != 0 { return true }
         }
     }
 

@@ -1,6 +1,9 @@
 import Gatehouse
+import Glibc
 
-/// `gatehouse serve`: migrate, parse templates, then answer FastCGI requests until SIGTERM.
+/// `gatehouse serve`: parse templates, migrate, then supervise worker processes that
+/// answer FastCGI requests until SIGTERM. A worker is this same command re-executed by
+/// the supervisor with `GATEHOUSE_WORKER=1` and the listening socket on fd 0.
 enum ServeCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard arguments.isEmpty else { throw UsageError(message: "serve takes no arguments") }
@@ -12,15 +15,21 @@ enum ServeCommand {
             printError("gatehouse: \(error)")
             return ExitStatus.failure
         }
-        // Migrate before answering; with the database down, start anyway (pages answer 503)
-        // and let the maintenance thread migrate once it is back.
         do {
-            try Migrations.run(on: DatabaseConnection(conninfo: configuration.databaseConnInfo))
-        } catch {
-            printError("gatehouse: migrations postponed: \(error)")
-        }
-        do {
-            try Server.run(application: application)
+            if getenv("GATEHOUSE_WORKER").map({ String(cString: $0) }) == "1" {
+                try Server.run(application: application)
+                return ExitStatus.ok
+            }
+            // Migrate before answering; with the database down, start anyway (pages answer
+            // 503) and let each worker's maintenance thread migrate once it is back.
+            do {
+                try Migrations.run(on: DatabaseConnection(conninfo: configuration.databaseConnInfo))
+            } catch {
+                printError("gatehouse: migrations postponed: \(error)")
+            }
+            let supervisor = Supervisor(configuration: configuration, executable: Supervisor.currentExecutable(),
+                                        arguments: Array(CommandLine.arguments.dropFirst()))
+            try supervisor.run()
         } catch {
             printError("gatehouse: \(error)")
             return ExitStatus.failure

@@ -1,0 +1,88 @@
+import Foundation
+@testable import Gatehouse
+import Synchronization
+import Testing
+
+/// `gatehouse serve` as a supervisor of worker processes, through real nginx.
+@Suite("End to end: supervision", .serialized)
+struct SupervisionTests {
+    /// Process ids whose parent is `parent`, read from /proc.
+    static func children(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && Int32(fields[1]) == parent
+        }.sorted()
+    }
+
+    @Test("WORKER_PROCESSES workers run; a killed worker is replaced within a second while others answer")
+    func killedWorkerIsReplaced() throws {
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "2"])
+        try Stack.waitFor { Self.children(of: stack.responderPID).count == 2 }
+        let before = Self.children(of: stack.responderPID)
+        kill(before[0], SIGKILL)
+        var failures = 0
+        let started = Date()
+        var replaced = false
+        while Date().timeIntervalSince(started) < 1.0 {
+            if (try? stack.client.send("GET", "/auth"))?.status != 200 { failures += 1 }
+            let now = Self.children(of: stack.responderPID)
+            if now.count == 2 && !now.contains(before[0]) { replaced = true; break }
+        }
+        #expect(replaced, "no replacement worker within a second")
+        #expect(failures == 0)
+        for _ in 0..<20 { #expect(try stack.client.send("GET", "/auth").status == 200) }
+        #expect(stack.stop() == 0)
+    }
+
+    @Test("SIGHUP replaces every worker with no failed request")
+    func reload() throws {
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "2"])
+        try Stack.waitFor { Self.children(of: stack.responderPID).count == 2 }
+        let before = Set(Self.children(of: stack.responderPID))
+        let failures = Mutex(0)
+        let done = Atomic(false)
+        let client = stack.client
+        let load = Thread {
+            while !done.load(ordering: .relaxed) {
+                if (try? client.send("GET", "/auth"))?.status != 200 { failures.withLock { $0 += 1 } }
+            }
+        }
+        load.start()
+        kill(stack.responderPID, SIGHUP)
+        try Stack.waitFor(seconds: 10) {
+            let now = Set(Self.children(of: stack.responderPID))
+            return now.count == 2 && now.isDisjoint(with: before)
+        }
+        usleep(300_000)
+        done.store(true, ordering: .relaxed)
+        while !load.isFinished { usleep(10_000) }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(stack.stop() == 0)
+    }
+
+    @Test("SIGTERM lets an in-flight login finish, then exits 0")
+    func drain() throws {
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "400000"])
+        let hasher = PasswordHasher(iterations: 400_000)
+        try UserStore(database: stack.database.connect()).add(username: "slow", firstName: nil, lastName: nil, scopes: [], password: hasher.hash("slow password 1"))
+        let form = try stack.client.send("GET", "/auth")
+        let cookie = try #require(form.cookie("session"))
+        let csrf = try #require(hiddenValue("csrf_token", in: form.text))
+        let result = Mutex<Int?>(nil)
+        let client = stack.client
+        let login = Thread {
+            let answer = try? client.post("/auth", form: [("csrf_token", csrf), ("username", "slow"), ("password", "slow password 1")],
+                                          headers: ["Cookie": "session=\(cookie)"])
+            result.withLock { $0 = answer?.status }
+        }
+        login.start()
+        usleep(50_000)  // the login is now hashing inside the worker
+        kill(stack.responderPID, SIGTERM)
+        while !login.isFinished { usleep(10_000) }
+        #expect(result.withLock { $0 } == 303)
+        #expect(stack.stop() == 0)
+    }
+}
