@@ -9,13 +9,19 @@ public final class Application: Sendable {
     public let templates: TemplateLibrary
     /// TRUSTED_PROXIES, parsed once.
     let trustedProxies: [AddressRange]
+    /// METRICS_ALLOW, parsed once.
+    let metricsAllow: [AddressRange]
+    /// This process's counters for `/metrics`.
+    public let metrics: Metrics
     private let router: Router
 
     /// Builds the application and its routes.
-    public init(configuration: Configuration, templates: TemplateLibrary) {
+    public init(configuration: Configuration, templates: TemplateLibrary, metrics: Metrics = Metrics()) {
         self.configuration = configuration
         self.templates = templates
+        self.metrics = metrics
         trustedProxies = configuration.trustedProxies.compactMap(AddressRange.init)
+        metricsAllow = configuration.metricsAllow.compactMap(AddressRange.init)
         var router = Router()
         Pages.register(on: &router)
         self.router = router
@@ -23,12 +29,14 @@ public final class Application: Sendable {
 
     /// Loads templates from `TEMPLATES_DIR` and builds the application.
     /// - Throws: `TemplateError` naming the file and line of a syntax error.
-    public convenience init(configuration: Configuration) throws(TemplateError) {
-        self.init(configuration: configuration, templates: try TemplateLibrary(directory: configuration.templatesDir))
+    public convenience init(configuration: Configuration, metrics: Metrics = Metrics()) throws(TemplateError) {
+        self.init(configuration: configuration, templates: try TemplateLibrary(directory: configuration.templatesDir), metrics: metrics)
     }
 
     /// Answers one request.
     public func respond(to request: Request, database: DatabaseConnection) -> Response {
+        let started = Metrics.now()
+        var routeLabel = "unmatched"
         let cookies = CookieHeader(request.headers["cookie"])
         let presented = cookies.uniqueValue(named: configuration.sessionCookieName).flatMap(SessionToken.init(cookieValue:))
         var context = RequestContext(request: request, application: self, database: database, presentedToken: presented)
@@ -48,6 +56,7 @@ public final class Application: Sendable {
                 response.headers.append(("Allow", allowed.joined(separator: ", ")))
             case .found(let route):
                 kind = route.kind
+                routeLabel = request.path
                 response = run(route, &context)
             }
         }
@@ -58,6 +67,7 @@ public final class Application: Sendable {
             response.addSecurityHeaders()
         }
         if request.method == "HEAD" { response.body = [] }
+        metrics.recordRequest(route: routeLabel, status: response.status.code, seconds: Metrics.now() - started)
         return response
     }
 
@@ -77,6 +87,7 @@ public final class Application: Sendable {
         } catch let error as HTTPError {
             return errorPage(error, context)
         } catch let error as DatabaseError {
+            metrics.recordDatabaseError()
             Log.event("database_error", ["detail": error.description])
             return errorPage(HTTPError(.serviceUnavailable, "The service is briefly unavailable. Please try again."), context)
         } catch {

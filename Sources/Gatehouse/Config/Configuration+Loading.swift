@@ -40,7 +40,7 @@ extension Configuration {
             if let value = environment[key] { values[key] = value }
         }
         for key in environment.keys.sorted()
-        where key.hasPrefix("GATEHOUSE_") && key != "GATEHOUSE_ENV_FILE" && key != "GATEHOUSE_WORKER" {
+        where key.hasPrefix("GATEHOUSE_") && key != "GATEHOUSE_ENV_FILE" && !key.hasPrefix("GATEHOUSE_WORKER") {
             warnings.append("unknown configuration key \(key) in the environment")
         }
 

@@ -9,6 +9,8 @@ public final class DatabaseConnection {
     private let conninfo: String
     private var handle: OpaquePointer?
     private var preparedOnServer: Set<String> = []
+    /// Called after each successful (re)connection, for metrics.
+    public var onConnect: (() -> Void)?
 
     /// Remembers the connection string; nothing is opened until first use.
     public init(conninfo: String) {
@@ -31,8 +33,9 @@ public final class DatabaseConnection {
         if isConnected { return }
         close()
         // Our defaults come first so that the same keys inside `conninfo` override them.
-        let keywords = ["connect_timeout", "application_name", "dbname"]
-        let values = ["2", "gatehouse", conninfo]
+        // No statement may hold a worker thread for long: a stuck query costs one request.
+        let keywords = ["connect_timeout", "application_name", "options", "dbname"]
+        let values = ["2", "gatehouse", "-c statement_timeout=5000", conninfo]
         let connection = withCStrings(keywords) { keys in
             withCStrings(values) { vals in PQconnectdbParams(keys, vals, 1) }
         }
@@ -43,6 +46,7 @@ public final class DatabaseConnection {
         }
         handle = connection
         preparedOnServer = []
+        onConnect?()
     }
 
     /// Closes the connection; the next statement re-opens it.

@@ -82,10 +82,10 @@ public final class Supervisor {
         var index = 0
         while let entry = environ[index] {
             let text = String(cString: entry)
-            if !text.hasPrefix("LISTEN=") && !text.hasPrefix("GATEHOUSE_WORKER=") { environment.append(text) }
+            if !text.hasPrefix("LISTEN=") && !text.hasPrefix("GATEHOUSE_WORKER") { environment.append(text) }
             index += 1
         }
-        environment += ["LISTEN=stdin", "GATEHOUSE_WORKER=1"]
+        environment += ["LISTEN=stdin", "GATEHOUSE_WORKER=1", "GATEHOUSE_WORKER_RESTARTS=\(restarts)"]
         var pid: pid_t = 0
         let status = withCStrings([executable] + arguments) { argv in
             withCStrings(environment) { envp in

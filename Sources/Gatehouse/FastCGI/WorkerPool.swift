@@ -50,6 +50,8 @@ final class WorkerPool: Sendable {
 
     private func workerLoop() {
         let database = DatabaseConnection(conninfo: application.configuration.databaseConnInfo)
+        let metrics = application.metrics
+        database.onConnect = { metrics.recordReconnect() }
         // Connect before the first request so it does not pay for the handshake; a database
         // that is down now is retried on each request instead.
         try? database.connect()

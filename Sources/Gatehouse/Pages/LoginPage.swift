@@ -24,6 +24,7 @@ enum LoginPage {
         let throttle = LoginThrottle(database: context.database, configuration: context.configuration)
         if case .locked(let limit) = try throttle.check(username: username, address: address) {
             // Refused before the password is looked at: even the right one waits.
+            context.application.metrics.recordLogin("locked")
             context.audit.record("login_locked", username: username, address: address, detail: "limit=\(limit)")
             let minutes = max(1, context.configuration.loginFailureWindow / 60)
             var page = form(context, next: next, username: username,
@@ -35,11 +36,13 @@ enum LoginPage {
         let authenticator = Authenticator(context: context)
         guard let userID = try authenticator.verify(username: username, password: password) else {
             try throttle.recordFailure(username: username, address: address)
+            context.application.metrics.recordLogin("failure")
             context.audit.record("login_failure", username: username, address: address)
             return form(context, next: next, username: username, error: failureMessage, status: .unauthorized)
         }
         try throttle.clear(username: username, address: address)
         try context.startSession(userID: userID)
+        context.application.metrics.recordLogin("success")
         context.audit.record("login_success", username: username, address: address)
         return .redirect(to: next)
     }

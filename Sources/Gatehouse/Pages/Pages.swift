@@ -18,5 +18,6 @@ enum Pages {
         router.add("GET", "/super", SuperPage.show)
         router.add("GET", "/auth/check", kind: .machine, CheckPage.check)
         router.add("GET", "/healthz", kind: .machine, HealthPage.check)
+        router.add("GET", "/metrics", kind: .machine, MetricsPage.show)
     }
 }

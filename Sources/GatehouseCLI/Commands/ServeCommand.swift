@@ -7,9 +7,10 @@ import Glibc
 enum ServeCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard arguments.isEmpty else { throw UsageError(message: "serve takes no arguments") }
+        let restarts = getenv("GATEHOUSE_WORKER_RESTARTS").flatMap { Int(String(cString: $0)) } ?? 0
         let application: Application
         do {
-            application = try Application(configuration: configuration)
+            application = try Application(configuration: configuration, metrics: Metrics(workerRestarts: restarts))
         } catch {
             // A template syntax error stops start-up, naming file and line.
             printError("gatehouse: \(error)")

@@ -1,0 +1,13 @@
+/// `GET /metrics`: Prometheus text for clients in METRICS_ALLOW, a 404 page for others.
+enum MetricsPage {
+    static func show(_ context: inout RequestContext) throws -> Response {
+        // The direct peer decides, never X-Forwarded-For: the list names who may look.
+        let peer = context.request.remoteAddress
+        guard context.application.metricsAllow.contains(where: { $0.contains(peer) }) else {
+            throw HTTPError(.notFound, "There is no page at this address.")
+        }
+        let live = try? context.database.query("SELECT count(*) FROM session WHERE expires_at > now()").scalar().flatMap { Int($0) }
+        return Response(status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-store")],
+                        body: Array(context.application.metrics.exposition(liveSessions: live ?? nil).utf8))
+    }
+}
