@@ -60,28 +60,45 @@ public final class DatabaseConnection {
     /// connection (again after a reconnect) when needed.
     /// - Throws: `DatabaseError`; a connection failure closes the connection for a later retry.
     public func execute(_ statement: PreparedStatement, _ parameters: [String?] = []) throws(DatabaseError) -> QueryResult {
-        let connection = try openHandle()
-        if !preparedOnServer.contains(statement.name) {
-            let result = PQprepare(connection, statement.name, statement.sql, 0, nil)
+        try retryingStaleConnection { () throws(DatabaseError) -> QueryResult in
+            let connection = try openHandle()
+            if !preparedOnServer.contains(statement.name) {
+                let result = PQprepare(connection, statement.name, statement.sql, 0, nil)
+                defer { PQclear(result) }
+                try check(result, connection)
+                preparedOnServer.insert(statement.name)
+            }
+            let result = withCParameters(parameters) { params in
+                PQexecPrepared(connection, statement.name, Int32(parameters.count), params, nil, nil, 0)
+            }
             defer { PQclear(result) }
-            try check(result, connection)
-            preparedOnServer.insert(statement.name)
+            return try rows(of: result, connection)
         }
-        let result = withCParameters(parameters) { params in
-            PQexecPrepared(connection, statement.name, Int32(parameters.count), params, nil, nil, 0)
-        }
-        defer { PQclear(result) }
-        return try rows(of: result, connection)
     }
 
     /// Runs one SQL statement with text parameters (not prepared: for rare statements).
     public func query(_ sql: String, _ parameters: [String?] = []) throws(DatabaseError) -> QueryResult {
-        let connection = try openHandle()
-        let result = withCParameters(parameters) { params in
-            PQexecParams(connection, sql, Int32(parameters.count), nil, params, nil, nil, 0)
+        try retryingStaleConnection { () throws(DatabaseError) -> QueryResult in
+            let connection = try openHandle()
+            let result = withCParameters(parameters) { params in
+                PQexecParams(connection, sql, Int32(parameters.count), nil, params, nil, nil, 0)
+            }
+            defer { PQclear(result) }
+            return try rows(of: result, connection)
         }
-        defer { PQclear(result) }
-        return try rows(of: result, connection)
+    }
+
+    /// Runs `work`; if a connection that was open turns out dead (the server restarted
+    /// while it sat idle), reconnects and runs it once more. The statement cannot have run
+    /// on a connection the server had already closed, so the retry does not repeat it.
+    private func retryingStaleConnection(_ work: () throws(DatabaseError) -> QueryResult) throws(DatabaseError) -> QueryResult {
+        let wasOpen = handle != nil
+        do {
+            return try work()
+        } catch {
+            guard wasOpen, error.isConnectionFailure, handle == nil else { throw error }
+            return try work()
+        }
     }
 
     /// Runs a script of several statements without parameters (migrations).
