@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Runs a private nginx with deploy/nginx.conf filled in for this checkout.
-#   scripts/nginx.sh start DIR PORT SOCKET   write DIR/nginx.conf + DIR/site.conf, start nginx
-#   scripts/nginx.sh stop DIR                stop it
+#   scripts/nginx.sh start DIR PORT SOCKET [PARAMS]   write DIR/nginx.conf + DIR/site.conf, start nginx
+#   scripts/nginx.sh stop DIR                          stop it
 # SOCKET is the responder's address as nginx spells it (unix:/abs/path.sock or 127.0.0.1:9000).
+# PARAMS, a file of extra fastcgi_param lines, is included after fastcgi_params (the CGI
+# tests use it to name the program fcgiwrap runs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-command=${1:?usage: nginx.sh start DIR PORT SOCKET | stop DIR}
+command=${1:?usage: nginx.sh start DIR PORT SOCKET [PARAMS] | stop DIR}
 dir=$(mkdir -p "${2:?directory}" && cd "$2" && pwd)
 
 case "$command" in
 start)
     port=${3:?port}
     socket=${4:?socket}
+    params=${5:-}
     mkdir -p "$dir/tmp"
-    sed -e "s|__LISTEN__|127.0.0.1:$port|g" -e "s|__ROOT__|$root|g" -e "s|__SOCKET__|$socket|g" \
+    extra=()
+    [ -n "$params" ] && extra=(-e "s|include /etc/nginx/fastcgi_params;|& include $params;|")
+    sed -e "s|__LISTEN__|127.0.0.1:$port|g" -e "s|__ROOT__|$root|g" -e "s|__SOCKET__|$socket|g" "${extra[@]}" \
         "$root/deploy/nginx.conf" >"$dir/site.conf"
     # Workers run as root here only because this nginx serves a checkout that may sit in a
     # root-only directory; a real install uses the distribution's www-data.
@@ -50,7 +55,7 @@ stop)
     fi
     ;;
 *)
-    echo "usage: nginx.sh start DIR PORT SOCKET | stop DIR" >&2
+    echo "usage: nginx.sh start DIR PORT SOCKET [PARAMS] | stop DIR" >&2
     exit 2
     ;;
 esac
