@@ -18,7 +18,8 @@ build: deps
 run: build
 	@scripts/run.sh
 
-test: deps
+test:
+	@scripts/install-deps.sh --tests
 	@scripts/test.sh
 
 clean:

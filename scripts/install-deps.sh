@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Gatehouse needs when any is missing (run as root).
-#   scripts/install-deps.sh [extra packages...]
+#   scripts/install-deps.sh [--tests] [extra packages...]
+# --tests adds what only `make test` needs: headless Chromium and chromedriver for the
+# real-browser test (Tests/GatehouseIntegrationTests/EndToEnd/BrowserTests.swift), and
+# spawn-fcgi, fcgiwrap and Apache for DeployTests, so `make run` and servers never pull
+# in a browser or a second web server.
 set -euo pipefail
+test_packages=()
+if [ "${1:-}" = "--tests" ]; then
+    shift
+    test_packages=(chromium chromium-driver)
+    # The other deployments' end-to-end tests (DeployTests): LISTEN=stdin, CGI, Apache.
+    test_packages+=(spawn-fcgi fcgiwrap apache2)
+fi
 wanted=(
     libfcgi-dev libfcgi-bin   # libfcgi (fcgiapp.h, libfcgi.so) and cgi-fcgi
     libpq-dev libssl-dev      # libpq and libcrypto headers
@@ -9,6 +20,7 @@ wanted=(
     nginx-light               # the web server in front (auth_request included)
     sass-stylesheets-bulma    # /usr/share/bulma/css/bulma.min.css
     pkg-config
+    "${test_packages[@]}"
     "$@"
 )
 missing=()
@@ -24,7 +36,8 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts nginx and PostgreSQL on install; Gatehouse runs its own, so stop those.
+# Debian starts nginx, Apache and PostgreSQL on install; Gatehouse runs its own, so stop those.
 if command -v service >/dev/null; then
     service nginx stop >/dev/null 2>&1 || true
+    service apache2 stop >/dev/null 2>&1 || true
 fi

@@ -50,6 +50,8 @@ public final class Application: Sendable {
         } else {
             switch router.match(method: request.method, path: request.path) {
             case .notFound:
+                // The navbar should still show who is signed in; a failed lookup only hides it.
+                _ = try? context.session()
                 response = errorPage(HTTPError(.notFound, "There is no page at this address."), context)
             case .methodNotAllowed(let allowed):
                 response = errorPage(HTTPError(.methodNotAllowed, "This page does not accept \(request.method)."), context)
