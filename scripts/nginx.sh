@@ -49,7 +49,12 @@ stop)
     if [ -f "$dir/nginx.pid" ]; then
         pid=$(cat "$dir/nginx.pid")
         kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        # A zombie (no init reaps orphans in some containers) counts as stopped.
+        for _ in $(seq 50); do
+            state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
+            [ "$state" = gone ] || [ "$state" = Z ] && break
+            sleep 0.1
+        done
         kill -KILL "$pid" 2>/dev/null || true
         rm -f "$dir/nginx.pid"
     fi

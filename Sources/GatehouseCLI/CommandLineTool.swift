@@ -1,5 +1,5 @@
-import Foundation
 import Gatehouse
+import Glibc
 
 /// Exit statuses SPEC.md fixes for the command line.
 enum ExitStatus {
@@ -47,7 +47,7 @@ enum CommandLineTool {
             envFile = String(first.dropFirst("--env-file=".count))
             rest.removeFirst()
         }
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessEnvironment.current()
         if rest.isEmpty {
             // Web servers start their programs without arguments: a CGI request, or a
             // FastCGI socket on fd 0 (spawn-fcgi, mod_fcgid).
@@ -113,5 +113,7 @@ enum CommandLineTool {
 
 /// Writes a line to stderr.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    // One write(2), so a line never interleaves with the library's log lines.
+    var bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }

@@ -38,10 +38,19 @@ public struct ChildProcess {
         // bash closes every descriptor above 2 first, so nothing of the test process leaks
         // into the child or the daemons it starts (they would hold other tests' files open).
         let argv = ["/bin/bash", "-c", ChildProcess.cleanExec, "clean-exec", directory ?? ".", executable] + arguments
+        // Swift Testing's threads block most signals and a child would inherit that mask:
+        // daemons started by tests must still stop on SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
         let status = withCStringArray(argv) { argvPointer in
             withCStringArray(env) { envPointer in
-                posix_spawn(&pid, "/bin/bash", &actions, nil, argvPointer, envPointer)
+                posix_spawn(&pid, "/bin/bash", &actions, &attributes, argvPointer, envPointer)
             }
         }
         guard status == 0 else { throw ChildProcessError("cannot start \(executable): \(String(cString: strerror(status)))") }

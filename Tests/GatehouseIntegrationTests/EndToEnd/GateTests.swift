@@ -35,6 +35,11 @@ struct GateTests {
         #expect(page.header("Cache-Control") == "private, no-store")
         #expect(page.cookie("session") == nil)
         #expect(try client.send("GET", "/protected/admin/", headers: ["Cookie": "session=\(bob)"]).status == 403)
+        // The check is always a bodiless GET, whatever the guarded request was.
+        #expect(try client.send("HEAD", "/protected/", headers: ["Cookie": "session=\(bob)"]).status == 200)
+        let posted = try client.post("/protected/", form: [("a", String(repeating: "b", count: 100_000))])
+        #expect(posted.status == 303)
+        #expect(posted.header("Location") == "/auth?next=/protected/")
 
         let (alice, _) = try SignIn.through(client, "alice", "alice password 1")
         let admin = try client.send("GET", "/protected/admin/", headers: ["Cookie": "session=\(alice)"])
