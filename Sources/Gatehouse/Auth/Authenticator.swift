@@ -18,12 +18,12 @@ struct Authenticator {
     func verify(username: String, password: String) throws(DatabaseError) -> Int? {
         guard Username.isValid(username), let credentials = try users.credentials(username: username),
               let stored = credentials.password else {
-            hasher.dummyVerify(password)
+            HashingPool.shared.run { [hasher] in hasher.dummyVerify(password) }
             return nil
         }
-        guard hasher.verify(password, against: stored) else { return nil }
+        guard HashingPool.shared.run({ [hasher] in hasher.verify(password, against: stored) }) else { return nil }
         if hasher.needsRehash(stored) {
-            try users.setPassword(userID: credentials.userID, hasher.hash(password))
+            try users.setPassword(userID: credentials.userID, HashingPool.shared.run { [hasher] in hasher.hash(password) })
         }
         return credentials.userID
     }

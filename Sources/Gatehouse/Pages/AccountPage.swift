@@ -43,14 +43,14 @@ enum AccountPage {
         let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
         let users = UserStore(database: context.database)
         guard let stored = try users.credentials(username: user.username)?.password,
-              hasher.verify(current, against: stored) else {
+              HashingPool.shared.run({ hasher.verify(current, against: stored) }) else {
             context.audit.record("password_change_failed", username: user.username, address: context.clientAddress)
             return try render(&context, error: "The current password is not correct. Nothing was changed.", status: .badRequest)
         }
         if let problem = PasswordRules.problem(with: new, repeated: fields["new_password2"] ?? "") {
             return try render(&context, error: problem, status: .badRequest)
         }
-        try users.setPassword(userID: user.id, hasher.hash(new))
+        try users.setPassword(userID: user.id, HashingPool.shared.run { hasher.hash(new) })
         let ended = try SessionAdmin(database: context.database).revoke(username: user.username)
         try context.startSession(userID: user.id)
         context.audit.record("password_changed", username: user.username, address: context.clientAddress,

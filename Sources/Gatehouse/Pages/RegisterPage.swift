@@ -34,7 +34,7 @@ enum RegisterPage {
         do {
             userID = try UserStore(database: context.database).add(
                 username: username, firstName: firstName.isEmpty ? nil : firstName,
-                lastName: lastName.isEmpty ? nil : lastName, scopes: [], password: hasher.hash(password))
+                lastName: lastName.isEmpty ? nil : lastName, scopes: [], password: HashingPool.shared.run { hasher.hash(password) })
         } catch UserStore.Failure.exists {
             return form(context, fields, error: "That username is taken. Please choose another.", status: .badRequest)
         }
