@@ -3,11 +3,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 
-.PHONY: help deps build run test clean
+.PHONY: help deps build run test bench fuzz faults soak clean
 
 help:
 	@echo "make run    build, start PostgreSQL + Gatehouse + nginx on http://127.0.0.1:$${PORT:-8080}/"
 	@echo "make test   build and run every test (unit, PostgreSQL, nginx end-to-end)"
+	@echo "make bench  wrk through nginx: Gatehouse beside the floor responder (bench/results/latest.md)"
+	@echo "make fuzz   libFuzzer targets, FUZZ_SECONDS (60) each"
+	@echo "make faults scripted faults (worker kill, database stop, reload, drain, two instances)"
+	@echo "make soak   SOAK_MINUTES (10) of mixed load at ~70% capacity"
 
 deps:
 	@scripts/install-deps.sh
@@ -21,6 +25,22 @@ run: build
 test:
 	@scripts/install-deps.sh --tests
 	@scripts/test.sh
+
+bench: build
+	@scripts/install-deps.sh wrk gnuplot-nox
+	@scripts/bench.sh
+
+fuzz:
+	@scripts/install-deps.sh
+	@scripts/fuzz.sh
+
+faults: build
+	@scripts/install-deps.sh wrk
+	@scripts/faults.sh
+
+soak: build
+	@scripts/install-deps.sh wrk
+	@scripts/soak.sh
 
 clean:
 	rm -rf .build .run

@@ -85,6 +85,7 @@ enum CommandLineTool {
             case "check-config": return CheckConfigCommand.run(configuration, arguments)
             case "user": return try UserCommand.run(configuration, arguments)
             case "session": return try SessionCommand.run(configuration, arguments)
+            case "bench-pbkdf2": return try BenchPBKDF2Command.run(configuration, arguments)
             default: return usageFailure("unknown command \(command)")
             }
         } catch let error as UsageError {

@@ -27,20 +27,19 @@ public func fuzzCookie(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 func checkHeader(_ header: String) {
     let cookies = CookieHeader(header)
     if header.utf8.count > CookieHeader.maxLength {
-        precondition(cookies.pairs.isEmpty, "oversize header must yield no cookies")
+        check(cookies.pairs.isEmpty, "oversize header must yield no cookies")
     }
     for pair in cookies.pairs {
-        precondition(!pair.name.isEmpty, "empty cookie name")
-        precondition(!pair.name.utf8.contains(UInt8(ascii: ";")) && !pair.value.utf8.contains(UInt8(ascii: ";")),
-                     "a pair spans a ';'")
-        precondition(!pair.name.utf8.contains(UInt8(ascii: "=")), "a name holds '='")
+        check(!pair.name.isEmpty, "empty cookie name")
+        check(!pair.name.utf8.contains(UInt8(ascii: ";")) && !pair.value.utf8.contains(UInt8(ascii: ";")),
+              "a pair spans a ';'")
+        check(!pair.name.utf8.contains(UInt8(ascii: "=")), "a name holds '='")
         let edges = [pair.name.utf8.first, pair.name.utf8.last]
-        precondition(!edges.contains(UInt8(ascii: " ")) && !edges.contains(UInt8(ascii: "\t")),
-                     "name not trimmed")
+        check(!edges.contains(UInt8(ascii: " ")) && !edges.contains(UInt8(ascii: "\t")), "name not trimmed")
     }
     let sessions = cookies.values(named: "session")
     let unique = cookies.uniqueValue(named: "session")
-    precondition((sessions.count == 1) == (unique != nil), "uniqueValue disagrees with values")
+    check((sessions.count == 1) == (unique != nil), "uniqueValue disagrees with values")
     if let value = unique, let token = SessionToken(cookieValue: value) {
         checkValidToken(token, text: value)
     }
@@ -48,15 +47,19 @@ func checkHeader(_ header: String) {
 
 /// Checks that a token accepted from cookie text is exactly the 43-symbol form.
 func checkValidToken(_ token: SessionToken, text: String) {
-    precondition(token.text == text, "token text differs from the cookie value")
-    precondition(text.utf8.count == SessionToken.textLength, "token of wrong length accepted")
-    let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    precondition(text.utf8.allSatisfy(alphabet.contains), "token outside base64url accepted")
+    check(token.text == text, "token text differs from the cookie value")
+    check(text.utf8.count == SessionToken.textLength, "token of wrong length accepted")
+    check(text.utf8.allSatisfy(base64URLSymbols.contains), "token outside base64url accepted")
     let key = token.storageKey
-    precondition(key.utf8.count == 64 && key.utf8.allSatisfy { Set("0123456789abcdef".utf8).contains($0) },
-                 "storage key is not 64 lowercase hex digits")
-    precondition(!token.description.contains(text), "description leaks the token")
+    check(key.utf8.count == 64 && key.utf8.allSatisfy(lowerHexDigits.contains),
+          "storage key is not 64 lowercase hex digits")
+    check(!token.description.contains(text), "description leaks the token")
 }
+
+/// The 64 symbols a token may hold.
+let base64URLSymbols = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+/// The digits of a storage key.
+let lowerHexDigits = Set("0123456789abcdef".utf8)
 
 /// Treats the raw bytes as cookie-value text and as token bytes.
 ///
@@ -64,9 +67,9 @@ func checkValidToken(_ token: SessionToken, text: String) {
 /// them, and any text `SessionToken` accepts must satisfy `checkValidToken`.
 func checkToken(_ bytes: [UInt8]) {
     let encoded = Base64URL.encode(bytes)
-    precondition(encoded.utf8.count == Base64URL.encodedLength(bytes.count), "encodedLength disagrees")
+    check(encoded.utf8.count == Base64URL.encodedLength(bytes.count), "encodedLength disagrees")
     let token = SessionToken(cookieValue: encoded)
-    precondition((token != nil) == (bytes.count == SessionToken.byteCount), "own encoding rejected or wrong size accepted")
+    check((token != nil) == (bytes.count == SessionToken.byteCount), "own encoding rejected or wrong size accepted")
     let text = String(decoding: bytes, as: UTF8.self)
     if let token = SessionToken(cookieValue: text) {
         checkValidToken(token, text: text)

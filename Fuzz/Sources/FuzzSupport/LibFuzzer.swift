@@ -17,3 +17,12 @@ public func inputBytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
     guard let data, size > 0 else { return [] }
     return Array(UnsafeBufferPointer(start: data, count: size))
 }
+
+/// Traps with `message` when `condition` is false.
+///
+/// Unlike `precondition`, the message survives `-O`, so libFuzzer's crash report says
+/// which invariant broke.
+public func check(_ condition: Bool, _ message: @autoclosure () -> String,
+                  file: StaticString = #fileID, line: UInt = #line) {
+    if !condition { fatalError("invariant broken: \(message())", file: file, line: line) }
+}
