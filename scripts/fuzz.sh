@@ -70,10 +70,10 @@ for target in "${targets[@]}"; do
     "$bin/$target" -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$root/Fuzz/findings/$target-" \
         "${dict[@]}" ${FUZZ_ARGS:-} "$corpus" >"$log" 2>&1 || status=$?
-    # A target that dies while loading its seeds prints no stats: hence the `|| true`s.
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     result=ok
+    # A target that dies while loading its seeds prints no stats: hence the `|| true`s.
     if [ "$status" -ne 0 ]; then
         result=$(grep -ohE 'ERROR: (libFuzzer: [a-z -]+|LeakSanitizer|AddressSanitizer: [a-z-]+)' "$log" | head -1 || true)
         result="FAILED (${result% }${result:+, }exit $status)"

@@ -35,7 +35,7 @@ public final class DatabaseConnection {
         // Our defaults come first so that the same keys inside `conninfo` override them.
         // No statement may hold a worker thread for long: a stuck query costs one request.
         let keywords = ["connect_timeout", "application_name", "options", "dbname"]
-        let values = ["2", "gatehouse", "-c statement_timeout=5000", conninfo]
+        let values = ["2", "gatehouse", "-c statement_timeout=2000 -c client_min_messages=warning", conninfo]
         let connection = withCStrings(keywords) { keys in
             withCStrings(values) { vals in PQconnectdbParams(keys, vals, 1) }
         }

@@ -50,8 +50,16 @@ public final class Supervisor {
             case SIGCHLD:
                 reapAndReplace()
             case SIGHUP:
+                // A template that no longer parses would kill every new worker: check first
+                // and keep the running workers if it fails.
+                do {
+                    _ = try TemplateLibrary(directory: configuration.templatesDir)
+                } catch {
+                    Log.event("reload_failed", ["error": error.description])
+                    continue
+                }
                 Log.event("supervisor_reload")
-                for old in Array(workers.keys) { replace(old) }
+                for old in Array(workers.keys) where !replace(old) { break }
             default:
                 Log.event("supervisor_stopping", ["signal": received == SIGTERM ? "TERM" : "INT"])
                 stopAll()
@@ -120,18 +128,32 @@ public final class Supervisor {
     }
 
     /// Starts a new worker, then drains and stops `old`.
-    private func replace(_ old: pid_t) {
+    /// - Returns: `false`, keeping `old`, when the new worker died on start.
+    private func replace(_ old: pid_t) -> Bool {
+        let before = Set(workers.keys)
         spawnWorker()
         usleep(200_000)
+        if let new = Set(workers.keys).subtracting(before).first {
+            var status: Int32 = 0
+            if waitpid(new, &status, WNOHANG) == new {
+                workers.removeValue(forKey: new)
+                Log.event("reload_failed", ["pid": String(new), "status": String(status)])
+                return false
+            }
+        }
         workers.removeValue(forKey: old)
         kill(old, SIGTERM)
         var status: Int32 = 0
         while waitpid(old, &status, 0) < 0 && errno == EINTR {}
         Log.event("worker_replaced", ["pid": String(old)])
+        return true
     }
 
     /// SIGTERM to every worker, then waits for all of them (SIGKILL after 30 s).
     private func stopAll() {
+        // New connections should fail at once (so nginx can try another upstream) rather
+        // than wait in the backlog for the whole drain.
+        if let path = listener?.unixPath { unlink(path) }
         for pid in workers.keys { kill(pid, SIGTERM) }
         var waited = 0
         while !workers.isEmpty {

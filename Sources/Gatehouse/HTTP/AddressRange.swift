@@ -58,7 +58,7 @@ enum ClientAddress {
     /// written by the client and prove nothing).
     static func resolve(remote: String, forwardedFor: String?, trusted: [AddressRange]) -> String {
         guard !trusted.isEmpty, trusted.contains(where: { $0.contains(remote) }), let forwardedFor else { return remote }
-        let hops = forwardedFor.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        let hops = forwardedFor.utf8.split(separator: UInt8(ascii: ",")).map { Substring($0).trimmingSpaces() }.filter { !$0.isEmpty }
         for hop in hops.reversed() where !trusted.contains(where: { $0.contains(hop) }) {
             return AddressRange.parse(hop) != nil ? hop : remote
         }

@@ -42,8 +42,8 @@ public struct Request: Sendable {
     /// The `Content-Type` header without parameters, lower-cased (`application/x-www-form-urlencoded`).
     public var mediaType: String {
         guard let value = headers["content-type"] else { return "" }
-        let type = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return type.trimmingSpaces().lowercased()
+        let type = value.utf8.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first
+        return Substring(type ?? value.utf8[...]).trimmingSpaces().lowercased()
     }
 
     /// The path followed by `?query` when there is one: what `next` should bring the user back to.
@@ -65,7 +65,8 @@ extension Request {
     ///   - body: the bytes read from the request body (bounded by the caller).
     public init(params: [String: String], body: [UInt8]) {
         let uri = params["REQUEST_URI"] ?? params["DOCUMENT_URI"] ?? "/"
-        let pathPart = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let pathPart = uri.utf8.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false)
+            .first.map { String(Substring($0)) } ?? "/"
         var headers: [String: String] = [:]
         for (name, value) in params where name.hasPrefix("HTTP_") {
             headers[Request.headerName(fromParam: name)] = value
@@ -98,9 +99,11 @@ extension Request {
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs (no Foundation on the hot path).
     func trimmingSpaces() -> String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = firstIndex(where: { !isBlank($0) }) else { return "" }
-        let end = lastIndex(where: { !isBlank($0) })!
-        return String(self[start...end])
+        // On bytes, not Characters: a combining mark after a space makes one Character.
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let bytes = Array(utf8)
+        guard let start = bytes.firstIndex(where: { !isBlank($0) }) else { return "" }
+        let end = bytes.lastIndex(where: { !isBlank($0) })!
+        return String(decoding: bytes[start...end], as: UTF8.self)
     }
 }

@@ -7,6 +7,9 @@ struct TemplateRenderer {
     /// Partials and parents nested deeper than this render as empty, so a partial
     /// that recurses without end cannot exhaust a worker thread's stack.
     static let maximumDepth = 100
+    /// Partials and parents expanded in one render beyond this render as empty, so a
+    /// template that includes itself twice cannot take 2^depth steps.
+    static let maximumExpansions = 10_000
 
     /// Content that fills a block slot, with the overrides in force where it was
     /// written (so a page's `content` block is not hijacked by a same-named block
@@ -21,6 +24,7 @@ struct TemplateRenderer {
     private var indentation: [UInt8] = []
     private var overrides: [String: BlockOverride] = [:]
     private var depth = 0
+    private var expansions = 0
 
     init(templates: [String: Template], root: TemplateValue) {
         self.templates = templates
@@ -67,7 +71,8 @@ struct TemplateRenderer {
 
     /// Expands a partial or parent; a missing one renders as nothing.
     private mutating func include(_ name: String, indentation extra: [UInt8]?, arguments: [String: [TemplateNode]], into buffer: inout [UInt8]) {
-        guard depth < Self.maximumDepth, let template = templates[name] else { return }
+        guard depth < Self.maximumDepth, expansions < Self.maximumExpansions, let template = templates[name] else { return }
+        expansions += 1
         let savedIndentation = indentation
         let savedOverrides = overrides
         // A standalone tag indents every line of what it includes; an inline one

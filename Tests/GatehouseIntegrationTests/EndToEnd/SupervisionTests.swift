@@ -63,6 +63,26 @@ struct SupervisionTests {
         #expect(stack.stop() == 0)
     }
 
+    @Test("SIGHUP with a template that no longer parses keeps the running workers")
+    func brokenReload() throws {
+        let templates = try TestEnvironment.temporaryDirectory("gatehouse-templates")
+        defer { try? FileManager.default.removeItem(atPath: templates) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: TestEnvironment.repoRoot + "/templates") {
+            try FileManager.default.copyItem(atPath: TestEnvironment.repoRoot + "/templates/" + name, toPath: templates + "/" + name)
+        }
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "2", "TEMPLATES_DIR": templates])
+        try Stack.waitFor { Self.children(of: stack.responderPID).count == 2 }
+        let before = Self.children(of: stack.responderPID)
+        let home = templates + "/home.html"
+        try (String(contentsOfFile: home, encoding: .utf8) + "{{#broken}}").write(toFile: home, atomically: true, encoding: .utf8)
+        kill(stack.responderPID, SIGHUP)
+        usleep(600_000)
+        #expect(Self.children(of: stack.responderPID) == before)
+        for _ in 0..<10 { #expect(try stack.client.send("GET", "/auth").status == 200) }
+        #expect(stack.responderLog.contains("reload_failed"))
+        #expect(stack.stop() == 0)
+    }
+
     @Test("SIGTERM lets an in-flight login finish, then exits 0")
     func drain() throws {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "400000"])

@@ -38,3 +38,25 @@ struct RequestTests {
         #expect(request.contentLength == 0)
     }
 }
+
+@Suite("Byte-level splitting of hostile header values (found by fuzzing)")
+struct ByteSplittingTests {
+    @Test("A prepend character before ? does not hide the query")
+    func pathQuery() {
+        let request = Request(params: ["REQUEST_URI": "/auth\u{0600}?next=/x", "QUERY_STRING": "next=/x"], body: [])
+        #expect(request.path == "/auth\u{0600}")
+    }
+
+    @Test("Media type is trimmed and cut on bytes")
+    func mediaType() {
+        #expect(Request(headers: ["content-type": " \u{0301}x"]).mediaType == "\u{0301}x")
+        #expect(Request(headers: ["content-type": "a\u{0600};b"]).mediaType == "a\u{0600}")
+    }
+
+    @Test("A hostile X-Forwarded-For hop cannot swallow the proxy's own entry")
+    func forwardedFor() {
+        let trusted = [AddressRange("10.0.0.1")!]
+        let resolved = ClientAddress.resolve(remote: "10.0.0.1", forwardedFor: "1.2.3.4\u{0600}, 203.0.113.7", trusted: trusted)
+        #expect(resolved == "203.0.113.7")
+    }
+}

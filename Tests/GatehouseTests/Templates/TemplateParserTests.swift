@@ -186,3 +186,14 @@ private final class TemporaryDirectory {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+@Suite("Template rendering budget (found by fuzzing)")
+struct TemplateBudgetTests {
+    @Test("A page that includes itself twice renders in bounded work")
+    func selfInclusion() throws {
+        let library = try TemplateLibrary(sources: ["page": "x{{>page}}{{>page}}"])
+        let output = library.render("page", .object([:]))
+        #expect(output.count <= 10_001)  // one "x" per expansion, at most 10000 of them
+        #expect(output.hasPrefix("xx"))
+    }
+}
