@@ -16,7 +16,10 @@
 #                           .build/bench/results/ (latest.* stays the last full run)
 #   BENCH_SCENARIOS="home check login-page redirect login storm"   a subset
 #   BENCH_MAX_BUSY=15       before measuring, wait up to BENCH_QUIET_WAIT=120 s until other
-#                           processes use less than this % of the cores (others build and fuzz)
+#                           processes use less than this % of the cores (others build and fuzz),
+#                           and run a page-view or sign-in run they disturbed more than that
+#                           again, up to BENCH_RETRIES=2 times (0 with BENCH_QUICK), keeping the
+#                           least disturbed attempt
 #   BENCH_COUNT_STATUS=0    skip wrk's per-response status count (bench/wrk.lua): it costs
 #                           wrk ~2 µs of CPU per response, the same on both sides, and is what
 #                           catches a wrong status that wrk would count as success (a 303
@@ -35,12 +38,14 @@ if [ "$quick" = 1 ]; then
     repeats=${BENCH_REPEATS:-1}
     pbkdf2_seconds=1
     startup_runs=3
+    retries=${BENCH_RETRIES:-0}
     results=${BENCH_RESULTS:-$root/.build/bench/results}
 else
     duration=${BENCH_DURATION:-10}
     repeats=${BENCH_REPEATS:-2}
     pbkdf2_seconds=3
     startup_runs=5
+    retries=${BENCH_RETRIES:-2}
     results=${BENCH_RESULTS:-$root/bench/results}
 fi
 duration=${duration%s}
@@ -629,11 +634,26 @@ finish_wrk() {
 }
 
 # run_one SCENARIO TARGET CONNECTIONS REPEAT EXPECT PATH [COOKIE [FORM]]
+# A run during which other processes took more than BENCH_MAX_BUSY % of the cores is run
+# again, up to BENCH_RETRIES times, and the least disturbed attempt is kept.
 run_one() {
-    local scenario=$1 target=$2 conns=$3 repeat=$4
-    start_wrk main "$scenario" "$target" "$conns" "$duration" "${@:5}"
-    finish_wrk main "$repeat"
-    sleep 1   # let the sockets of this run close before the next
+    local scenario=$1 target=$2 conns=$3 repeat=$4 attempt rows=() best=0 others
+    for ((attempt = 0; attempt <= retries; attempt++)); do
+        start_wrk main "$scenario" "$target" "$conns" "$duration" "${@:5}"
+        finish_wrk main "$repeat"
+        sleep 1   # let the sockets of this run close before the next
+        rows+=("$(tail -n1 "$runs_tsv")")
+        sed -i '$d' "$runs_tsv"
+        others=$(cut -f17 <<<"${rows[-1]}")
+        [ "$others" -gt "$(cut -f17 <<<"${rows[best]}")" ] || best=$((${#rows[@]} - 1))
+        [ "$others" -gt "$max_busy" ] || break
+        if [ "$attempt" -lt "$retries" ]; then
+            log "  others took $others % of the cores: again"
+            sleep 4
+        fi
+    done
+    printf '%s\n' "${rows[best]}" >>"$runs_tsv"
+    [ "${#rows[@]}" -eq 1 ] || log "  kept attempt $((best + 1)) of ${#rows[@]}"
 }
 
 # A page-view scenario at every connection count, alternating Gatehouse and the floor.
@@ -836,7 +856,8 @@ report() {
         echo "Load average: $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (the runs themselves load the" \
             "two cores to ~5). Other engineers build and fuzz on the same cores: processes that were not the benchmark's" \
             "took $(awk -F'\t' 'NR == 1 || $17 < lo { lo = $17 } NR == 1 || $17 > hi { hi = $17 } END { print lo "–" hi }' "$runs_tsv") %" \
-            "of the cores during the runs (column ⁵)."
+            "of the cores during the runs (column ⁵); a page-view or sign-in run they took more than $max_busy % of was" \
+            "run again, up to $retries time(s), and the least disturbed attempt kept."
         echo
         echo "wrk -t2 -d${duration}s --latency, $repeats run(s) per row, Gatehouse and the floor alternating;" \
             "$pick_text, errors their sum, RSS the peak of all" \
