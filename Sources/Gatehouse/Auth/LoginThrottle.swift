@@ -49,6 +49,13 @@ struct LoginThrottle {
         _ = try database.execute(LoginThrottle.clearStatement, [LoginThrottle.key(username), address])
     }
 
+    /// Deletes failures older than every window that still counts them.
+    func purgeOld() throws(DatabaseError) {
+        _ = try database.query(
+            "DELETE FROM login_failure WHERE at < now() - greatest(make_interval(secs => $1::int), interval '1 hour')",
+            [String(configuration.loginFailureWindow)])
+    }
+
     /// Usernames are stored bounded: attackers choose them.
     static func key(_ username: String) -> String {
         String(username.prefix(64))

@@ -20,9 +20,7 @@ enum Maintenance {
                         migrated = true
                     }
                     let purged = try store.purgeExpired()
-                    _ = try database.query(
-                        "DELETE FROM login_failure WHERE at < now() - greatest(make_interval(secs => $1::int), interval '1 hour')",
-                        [String(configuration.loginFailureWindow)])
+                    try LoginThrottle(database: database, configuration: configuration).purgeOld()
                     if purged > 0 { Log.event("sessions_purged", ["count": String(purged)]) }
                     sleep(purgeInterval)
                 } catch {

@@ -228,19 +228,8 @@ final class WebDriver {
     /// One HTTP/1.1 exchange with chromedriver. It keeps the connection open even after
     /// `Connection: close`, so the body is read by its `Content-Length`, not to the end.
     private static func exchange(port: Int, _ method: String, _ path: String, _ body: [UInt8]) throws -> (Int, [UInt8]) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ClientError("socket failed") }
+        let fd = try LoopbackSocket.connect(port: port, timeoutSeconds: 60)
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 60, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw ClientError("connect to chromedriver on port \(port) failed") }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         if method != "GET" { head += "Content-Type: application/json; charset=utf-8\r\nContent-Length: \(body.count)\r\n" }
         let request = Array((head + "\r\n").utf8) + body
