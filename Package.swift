@@ -25,13 +25,13 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
-        // The PBKDF2 inner loop over libcrypto's SHA-256 block function (see pbkdf2_fast.c).
+        // SHA-256, HMAC and PBKDF2 over libcrypto's SHA-256 functions without EVP set-up (see sha256_fast.c).
         .target(
-            name: "CPBKDF2",
+            name: "CSHA256",
             linkerSettings: [.linkedLibrary("crypto")]),
         .target(
             name: "Gatehouse",
-            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CPBKDF2"],
+            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256"],
             swiftSettings: strictness),
         .executableTarget(
             name: "GatehouseCLI",

@@ -11,6 +11,8 @@ public final class Application: Sendable {
     let trustedProxies: [AddressRange]
     /// METRICS_ALLOW, parsed once.
     let metricsAllow: [AddressRange]
+    /// SECRET_KEY prepared once as the HMAC key of CSRF tokens.
+    let csrfKey: OpenSSL.HMACKey
     /// This process's counters for `/metrics`.
     public let metrics: Metrics
     private let router: Router
@@ -22,6 +24,7 @@ public final class Application: Sendable {
         self.metrics = metrics
         trustedProxies = configuration.trustedProxies.compactMap(AddressRange.init)
         metricsAllow = configuration.metricsAllow.compactMap(AddressRange.init)
+        csrfKey = OpenSSL.HMACKey(configuration.secretKey)
         var router = Router()
         Pages.register(on: &router)
         self.router = router

@@ -10,10 +10,10 @@ public enum CSRFToken {
 
     /// Makes the token for `sessionToken`.
     /// - Parameters:
-    ///   - secretKey: the deployment's SECRET_KEY bytes.
+    ///   - key: the deployment's SECRET_KEY, prepared once (`Application.csrfKey`).
     ///   - sessionToken: the token in the visitor's `session` cookie.
-    public static func make(secretKey: [UInt8], sessionToken: SessionToken) -> String {
-        Base64URL.encode(tag(secretKey: secretKey, sessionToken: sessionToken))
+    public static func make(key: OpenSSL.HMACKey, sessionToken: SessionToken) -> String {
+        Base64URL.encode(key.tag(sessionToken.text.utf8))
     }
 
     /// Checks a submitted `csrf_token` against the one expected for this
@@ -21,17 +21,20 @@ public enum CSRFToken {
     ///
     /// A value of the wrong length is rejected before any HMAC is computed:
     /// the expected length is public, so this reveals nothing.
-    public static func verify(
-        _ submitted: String, secretKey: [UInt8], sessionToken: SessionToken
-    ) -> Bool {
+    public static func verify(_ submitted: String, key: OpenSSL.HMACKey, sessionToken: SessionToken) -> Bool {
         guard submitted.utf8.count == textLength else { return false }
-        let expected = make(secretKey: secretKey, sessionToken: sessionToken)
+        let expected = make(key: key, sessionToken: sessionToken)
         return OpenSSL.constantTimeEqual(Array(submitted.utf8), Array(expected.utf8))
     }
 
-    /// The raw 32-byte HMAC behind the token.
-    private static func tag(secretKey: [UInt8], sessionToken: SessionToken) -> [UInt8] {
-        OpenSSL.hmacSHA256(key: secretKey, message: Array(sessionToken.text.utf8))
+    /// `make` with a key prepared for this one call.
+    public static func make(secretKey: [UInt8], sessionToken: SessionToken) -> String {
+        make(key: OpenSSL.HMACKey(secretKey), sessionToken: sessionToken)
+    }
+
+    /// `verify` with a key prepared for this one call.
+    public static func verify(_ submitted: String, secretKey: [UInt8], sessionToken: SessionToken) -> Bool {
+        verify(submitted, key: OpenSSL.HMACKey(secretKey), sessionToken: sessionToken)
     }
 }
 

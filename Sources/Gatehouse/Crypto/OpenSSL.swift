@@ -1,14 +1,14 @@
 import CCrypto
-import CPBKDF2
+import CSHA256
 
 /// Gatehouse's only door to libcrypto: randomness, SHA-256, HMAC, PBKDF2 and
 /// constant-time comparison, all in terms of byte arrays.
 ///
-/// This is the one Swift file that imports `CCrypto` (and the `CPBKDF2` shim
+/// This is the one Swift file that imports `CCrypto` (and the `CSHA256` shim
 /// built on it), so no OpenSSL type can leak into the rest of the library.
-/// Only non-deprecated OpenSSL 3 calls appear here; the one deprecated call
-/// PBKDF2 needs (`SHA256_Transform`) lives in the C target, which suppresses
-/// the warning locally.
+/// Only non-deprecated OpenSSL 3 calls appear here; the deprecated low-level
+/// SHA-256 calls that skip EVP's per-call set-up live in the C target, which
+/// suppresses the warning locally.
 public enum OpenSSL {
     /// Length in bytes of a SHA-256 digest and of an HMAC-SHA256 tag.
     public static let sha256Length = 32
@@ -28,7 +28,7 @@ public enum OpenSSL {
         }
     }
 
-    /// Returns the SHA-256 digest of `bytes` (one-shot `SHA256`).
+    /// Returns the SHA-256 digest of `bytes`.
     ///
     /// Takes any byte collection so a `String.UTF8View` is hashed in place,
     /// without first copying it into an array.
@@ -41,18 +41,50 @@ public enum OpenSSL {
 
     private static func sha256(buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: sha256Length) { out, initialized in
-            // SHA256 reads nothing when the length is 0, but wants a pointer.
-            var empty: UInt8 = 0
-            let result = withUnsafePointer(to: &empty) { emptyPointer in
-                SHA256(buffer.baseAddress ?? emptyPointer, buffer.count, out.baseAddress)
-            }
-            precondition(result != nil, "SHA256 failed")
+            gatehouse_sha256(buffer.baseAddress, buffer.count, out.baseAddress)
             initialized = sha256Length
         }
     }
 
-    /// Returns HMAC-SHA256(`key`, `message`) (one-shot `HMAC`).
+    /// An HMAC-SHA256 key with its pad states computed once, for a key that signs
+    /// on every request (SECRET_KEY): each tag then costs a few compressions and
+    /// no set-up.
+    public struct HMACKey: Sendable {
+        private var prepared = gatehouse_hmac_sha256_key()
+
+        /// Prepares `secret` (any length) as an HMAC-SHA256 key.
+        public init(_ secret: [UInt8]) {
+            secret.withUnsafeBufferPointer { secret in
+                gatehouse_hmac_sha256_prepare(&prepared, secret.baseAddress, secret.count)
+            }
+        }
+
+        /// Returns HMAC-SHA256(key, `message`).
+        public func tag<Bytes: Collection<UInt8>>(_ message: Bytes) -> [UInt8] {
+            if let tag = message.withContiguousStorageIfAvailable({ tag(buffer: $0) }) {
+                return tag
+            }
+            return Array(message).withUnsafeBufferPointer { tag(buffer: $0) }
+        }
+
+        private func tag(buffer: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: sha256Length) { out, initialized in
+                withUnsafePointer(to: prepared) { key in
+                    gatehouse_hmac_sha256(key, buffer.baseAddress, buffer.count, out.baseAddress)
+                }
+                initialized = sha256Length
+            }
+        }
+    }
+
+    /// Returns HMAC-SHA256(`key`, `message`), preparing the key for this one call.
     public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        HMACKey(key).tag(message)
+    }
+
+    /// HMAC-SHA256 through libcrypto's one-shot `HMAC`: the reference `HMACKey` is
+    /// tested against.
+    public static func hmacReferenceSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
         precondition(key.count <= Int(Int32.max), "hmacSHA256: key too long")
         return [UInt8](unsafeUninitializedCapacity: sha256Length) { out, initialized in
             var length: UInt32 = 0

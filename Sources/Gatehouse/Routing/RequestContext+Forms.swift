@@ -15,7 +15,7 @@ extension RequestContext {
             throw HTTPError(.forbidden, "This form was sent from another site.")
         }
         guard let presentedToken, let submitted = fields["csrf_token"],
-              CSRFToken.verify(submitted, secretKey: configuration.secretKey, sessionToken: presentedToken) else {
+              CSRFToken.verify(submitted, key: application.csrfKey, sessionToken: presentedToken) else {
             throw HTTPError(.forbidden, "The form has expired or did not come from this site. Go back, reload the page and try again.")
         }
         return fields

@@ -26,7 +26,7 @@ public struct RequestContext {
 
     /// The CSRF token for the current session token, for forms.
     public var csrfToken: String {
-        CSRFToken.make(secretKey: configuration.secretKey, sessionToken: sessionToken)
+        CSRFToken.make(key: application.csrfKey, sessionToken: sessionToken)
     }
 
     /// Creates the context for one request.

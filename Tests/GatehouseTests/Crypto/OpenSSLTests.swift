@@ -29,6 +29,29 @@ import Testing
             == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
+    @Test("HMAC-SHA256 of RFC 4231 test case 6: a key longer than a block is hashed first")
+    func hmacLongKey() {
+        let tag = OpenSSL.hmacSHA256(
+            key: [UInt8](repeating: 0xaa, count: 131),
+            message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+        #expect(Hex.lower(tag) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
+    @Test("A prepared HMAC key tags as libcrypto's one-shot HMAC, for keys and messages of every size around a block")
+    func preparedKeyMatchesLibcrypto() {
+        for keyLength in [0, 1, 31, 32, 63, 64, 65, 128, 200] {
+            let key = OpenSSL.randomBytes(keyLength)
+            let prepared = OpenSSL.HMACKey(key)
+            for messageLength in [0, 1, 43, 55, 56, 64, 119, 120, 1000] {
+                let message = OpenSSL.randomBytes(messageLength)
+                #expect(prepared.tag(message) == OpenSSL.hmacReferenceSHA256(key: key, message: message),
+                        "key \(keyLength) bytes, message \(messageLength) bytes")
+            }
+            // The same prepared key serves any number of messages.
+            #expect(prepared.tag([1, 2, 3]) == prepared.tag([1, 2, 3]))
+        }
+    }
+
     @Test("random bytes have the asked length and differ")
     func randomBytes() {
         #expect(OpenSSL.randomBytes(0).isEmpty)

@@ -1,20 +1,31 @@
-// PBKDF2-HMAC-SHA256 with precomputed HMAC pad states.
+// SHA-256, HMAC-SHA256 and PBKDF2-HMAC-SHA256 with precomputed HMAC pad states.
 //
 // libcrypto's PKCS5_PBKDF2_HMAC re-initialises an HMAC context on every
 // iteration (four compressions plus EVP dispatch); this loop does the two
-// compressions an iteration needs and nothing else. The SHA-256 primitive is
+// compressions an iteration needs and nothing else. Per request, OpenSSL 3's
+// one-shot SHA256() and HMAC() fetch the algorithm and build contexts, which
+// costs several times the hashing of a 43-byte token; the keyed HMAC below
+// starts from pad states prepared once. The SHA-256 primitive is
 // libcrypto's own: SHA256_Init/Update/Final/Transform, deprecated in OpenSSL 3
 // but the only public way to reach the block function, hence the local
 // suppression below. It must precede every OpenSSL include in this file.
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 
-#include "pbkdf2_fast.h"
+#include "sha256_fast.h"
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 #include <string.h>
 
 enum { BLOCK = SHA256_CBLOCK, DIGEST = SHA256_DIGEST_LENGTH };
+
+/// What `gatehouse_hmac_sha256_key` holds.
+typedef struct {
+    SHA256_CTX inner, outer;
+} pad_contexts;
+
+_Static_assert(sizeof(pad_contexts) <= sizeof(gatehouse_hmac_sha256_key),
+               "gatehouse_hmac_sha256_key is too small for two SHA256_CTX");
 
 /// Stores eight state words as 32 big-endian bytes: the byte order SHA-256
 /// both produces digests in and reads message blocks in.
@@ -52,6 +63,48 @@ static void init_pad_context(SHA256_CTX *ctx, const uint8_t key[BLOCK], uint8_t 
     SHA256_Init(ctx);
     SHA256_Update(ctx, block, BLOCK);  // exactly one block: leaves num == 0
     OPENSSL_cleanse(block, sizeof block);
+}
+
+/// The HMAC key block: the secret, or its digest when longer than a block,
+/// zero-padded; then the contexts after one block of key ^ ipad and key ^ opad.
+static void prepare_pads(pad_contexts *pads, const uint8_t *secret, size_t secret_len) {
+    uint8_t key[BLOCK] = {0};
+    if (secret_len > BLOCK) {
+        gatehouse_sha256(secret, secret_len, key);
+    } else if (secret_len > 0) {
+        memcpy(key, secret, secret_len);
+    }
+    init_pad_context(&pads->inner, key, 0x36);
+    init_pad_context(&pads->outer, key, 0x5c);
+    OPENSSL_cleanse(key, sizeof key);
+}
+
+void gatehouse_sha256(const uint8_t *message, size_t message_len, uint8_t out[32]) {
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    if (message_len > 0) SHA256_Update(&ctx, message, message_len);
+    SHA256_Final(out, &ctx);
+}
+
+void gatehouse_hmac_sha256_prepare(gatehouse_hmac_sha256_key *key,
+                                   const uint8_t *secret, size_t secret_len) {
+    memset(key, 0, sizeof *key);
+    prepare_pads((pad_contexts *)key, secret, secret_len);
+}
+
+void gatehouse_hmac_sha256(const gatehouse_hmac_sha256_key *key,
+                           const uint8_t *message, size_t message_len,
+                           uint8_t out[32]) {
+    const pad_contexts *pads = (const pad_contexts *)key;
+    SHA256_CTX ctx = pads->inner;
+    uint8_t inner_digest[DIGEST];
+    if (message_len > 0) SHA256_Update(&ctx, message, message_len);
+    SHA256_Final(inner_digest, &ctx);
+    ctx = pads->outer;
+    SHA256_Update(&ctx, inner_digest, DIGEST);
+    SHA256_Final(out, &ctx);
+    OPENSSL_cleanse(inner_digest, sizeof inner_digest);
+    OPENSSL_cleanse(&ctx, sizeof ctx);
 }
 
 /// Computes U_1 = HMAC(P, S || INT(index)) by continuing the pad contexts.
@@ -111,24 +164,16 @@ int gatehouse_pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len,
         return 0;
     }
 
-    // HMAC key: the password, or its digest when longer than a block, zero-padded.
-    uint8_t key[BLOCK] = {0};
-    if (password_len > BLOCK) {
-        SHA256(password, password_len, key);
-    } else if (password_len > 0) {
-        memcpy(key, password, password_len);
-    }
-    SHA256_CTX inner, outer;
-    init_pad_context(&inner, key, 0x36);
-    init_pad_context(&outer, key, 0x5c);
-    OPENSSL_cleanse(key, sizeof key);
+    pad_contexts pads;
+    prepare_pads(&pads, password, password_len);
+    const SHA256_CTX *inner = &pads.inner, *outer = &pads.outer;
 
     uint8_t u1[DIGEST], t_bytes[DIGEST];
     uint32_t t[8];
     for (uint32_t index = 1; out_len > 0; index++) {
         size_t take = out_len < DIGEST ? out_len : DIGEST;
-        first_u(u1, &inner, &outer, salt, salt_len, index);
-        iterate(t, u1, iterations, inner.h, outer.h);
+        first_u(u1, inner, outer, salt, salt_len, index);
+        iterate(t, u1, iterations, inner->h, outer->h);
         store_words_be(t_bytes, t);
         memcpy(out, t_bytes, take);
         out += take;
@@ -137,7 +182,6 @@ int gatehouse_pbkdf2_hmac_sha256(const uint8_t *password, size_t password_len,
     OPENSSL_cleanse(u1, sizeof u1);
     OPENSSL_cleanse(t_bytes, sizeof t_bytes);
     OPENSSL_cleanse(t, sizeof t);
-    OPENSSL_cleanse(&inner, sizeof inner);
-    OPENSSL_cleanse(&outer, sizeof outer);
+    OPENSSL_cleanse(&pads, sizeof pads);
     return 1;
 }
