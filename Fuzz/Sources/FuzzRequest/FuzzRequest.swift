@@ -27,7 +27,7 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-/// Splits the input into params the way `FastCGIRequest.params()` sees them: each pair
+/// Splits the input into params the way `FastCGIRequest.forEachParam` sees them: each pair
 /// joined as `NAME=VALUE`, read as a C string (invalid UTF-8 repaired), split at the first
 /// `=`; a later duplicate name wins. An unpaired last name gets an empty value.
 func decodeParams(_ bytes: [UInt8]) -> (params: [String: String], body: [UInt8]) {

@@ -1,4 +1,5 @@
 import CFastCGI
+import Glibc
 
 /// One libfcgi request slot, owned by one worker thread for its whole life.
 ///
@@ -31,18 +32,17 @@ final class FastCGIRequest {
         FCGX_Accept_r(raw) >= 0
     }
 
-    /// The request's FastCGI params, copied into Swift strings before libfcgi reuses them.
-    func params() -> [String: String] {
-        var result: [String: String] = [:]
-        guard var cursor = raw.pointee.envp else { return result }
+    /// Hands each FastCGI param to `visit` as name and value bytes, valid only during the
+    /// call: libfcgi reuses them for the next request.
+    func forEachParam(_ visit: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void) {
+        guard var cursor = raw.pointee.envp else { return }
         while let entry = cursor.pointee {
-            let text = String(cString: entry)
-            if let eq = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                result[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            let pair = UnsafeRawBufferPointer(start: entry, count: strlen(entry))
+            if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                visit(UnsafeRawBufferPointer(rebasing: pair[..<equals]), UnsafeRawBufferPointer(rebasing: pair[(equals + 1)...]))
             }
             cursor += 1
         }
-        return result
     }
 
     /// Reads the request body, at most `limit` bytes.

@@ -85,13 +85,13 @@ final class WorkerPool: Sendable {
     }
 
     private func answer(_ slot: FastCGIRequest, database: DatabaseConnection) {
-        let params = slot.params()
-        let declared = params["CONTENT_LENGTH"].flatMap { Int($0) } ?? 0
-        // An oversize body is refused unread; reading at most one byte more than the limit
-        // catches a client that under-declares.
-        let body = declared > Request.maxBodySize ? [] : slot.readBody(limit: min(declared, Request.maxBodySize + 1))
-        var request = Request(params: params, body: body)
-        if body.count > Request.maxBodySize { request.contentLength = body.count }
+        var params = RequestParams()
+        slot.forEachParam { params.add(name: $0, value: $1) }
+        var request = params.request
+        // An oversize body is refused unread (the page says 413).
+        if request.contentLength <= Request.maxBodySize {
+            request.body = slot.readBody(limit: request.contentLength)
+        }
         if request.contentLength > Request.maxBodySize {
             // Never stored; bounded by nginx's client_max_body_size anyway.
             slot.discardBody(limit: 1 << 20)

@@ -64,35 +64,78 @@ extension Request {
     ///   - params: the `NAME=value` parameters nginx sends (`REQUEST_METHOD`, `HTTP_COOKIE`, ...).
     ///   - body: the bytes read from the request body (bounded by the caller).
     public init(params: [String: String], body: [UInt8]) {
-        let uri = params["REQUEST_URI"] ?? params["DOCUMENT_URI"] ?? "/"
-        let pathPart = uri.utf8.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false)
-            .first.map { String(Substring($0)) } ?? "/"
-        var headers: [String: String] = [:]
-        for (name, value) in params where name.hasPrefix("HTTP_") {
-            headers[Request.headerName(fromParam: name)] = value
+        var mapper = RequestParams()
+        for (name, value) in params {
+            var name = name, value = value
+            name.withUTF8 { name in value.withUTF8 { value in mapper.add(name: UnsafeRawBufferPointer(name), value: UnsafeRawBufferPointer(value)) } }
         }
-        if let type = params["CONTENT_TYPE"], !type.isEmpty { headers["content-type"] = type }
-        let https = params["HTTPS"].map { $0.lowercased() == "on" || $0 == "1" } ?? false
-        self.init(
-            method: (params["REQUEST_METHOD"] ?? "GET").uppercased(),
-            path: pathPart.isEmpty ? "/" : pathPart,
-            query: params["QUERY_STRING"] ?? "",
-            headers: headers,
-            remoteAddress: params["REMOTE_ADDR"] ?? "",
-            isHTTPS: https,
-            body: body,
-            contentLength: params["CONTENT_LENGTH"].flatMap { Int($0) } ?? body.count)
+        self = mapper.request
+        self.body = body
+        if mapper.declaredLength == nil { contentLength = body.count }
+    }
+}
+
+/// Builds a `Request` from FastCGI/CGI params one pair at a time, on their bytes: only
+/// the params Gatehouse reads become Swift strings, and the hot path never builds a
+/// dictionary of all thirty-odd params nginx sends.
+struct RequestParams {
+    /// The request so far; its body is empty and `contentLength` the declared one.
+    private(set) var request = Request()
+    /// `CONTENT_LENGTH` when it was sent and is a number.
+    private(set) var declaredLength: Int?
+    /// Whether `REQUEST_URI` was seen: it wins over `DOCUMENT_URI` in any order.
+    private var sawRequestURI = false
+
+    /// Takes one param; a later duplicate wins, as in a dictionary.
+    mutating func add(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        if name.starts(with: "HTTP_".utf8) {
+            request.headers[Self.headerName(fromParam: name)] = String(decoding: value, as: UTF8.self)
+            return
+        }
+        switch name.count {
+        case 5 where name.elementsEqual("HTTPS".utf8):
+            request.isHTTPS = value.elementsEqual("1".utf8) || String(decoding: value, as: UTF8.self).lowercased() == "on"
+        case 11 where name.elementsEqual("REMOTE_ADDR".utf8):
+            request.remoteAddress = String(decoding: value, as: UTF8.self)
+        case 11 where name.elementsEqual("REQUEST_URI".utf8):
+            sawRequestURI = true
+            setPath(uri: value)
+        case 12 where name.elementsEqual("DOCUMENT_URI".utf8):
+            if !sawRequestURI { setPath(uri: value) }
+        case 12 where name.elementsEqual("QUERY_STRING".utf8):
+            request.query = String(decoding: value, as: UTF8.self)
+        case 12 where name.elementsEqual("CONTENT_TYPE".utf8):
+            if !value.isEmpty { request.headers["content-type"] = String(decoding: value, as: UTF8.self) }
+        case 14 where name.elementsEqual("REQUEST_METHOD".utf8):
+            request.method = String(decoding: value, as: UTF8.self).uppercased()
+        case 14 where name.elementsEqual("CONTENT_LENGTH".utf8):
+            declaredLength = Int(String(decoding: value, as: UTF8.self))
+            request.contentLength = declaredLength ?? 0
+        default:
+            break
+        }
+    }
+
+    /// The path is the URI up to the first `?` byte (bytes, not Characters: a combining
+    /// character after the path must not hide the `?`).
+    private mutating func setPath(uri: UnsafeRawBufferPointer) {
+        let path = uri.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false).first ?? uri[...]
+        request.path = path.isEmpty ? "/" : String(decoding: path, as: UTF8.self)
     }
 
     /// `HTTP_USER_AGENT` → `user-agent`.
-    static func headerName(fromParam name: String) -> String {
-        String(name.utf8.dropFirst(5).map { byte -> Character in
-            switch byte {
-            case UInt8(ascii: "_"): return "-"
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): return Character(Unicode.Scalar(byte + 32))
-            default: return Character(Unicode.Scalar(byte))
+    static func headerName(fromParam name: UnsafeRawBufferPointer) -> String {
+        let bytes = name.dropFirst(5)
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            for (index, byte) in bytes.enumerated() {
+                switch byte {
+                case UInt8(ascii: "_"): out[index] = UInt8(ascii: "-")
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): out[index] = byte + 32
+                default: out[index] = byte
+                }
             }
-        })
+            return bytes.count
+        }
     }
 }
 

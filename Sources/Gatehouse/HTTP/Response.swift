@@ -34,8 +34,13 @@ public struct Response: Sendable {
 
     /// The first value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
+        headers.first { $0.name.utf8.elementsEqual(name.utf8, by: Self.sameLetterIgnoringCase) }?.value
+    }
+
+    /// ASCII case-insensitive byte equality: header names are ASCII, and lower-casing
+    /// whole names would allocate on every lookup.
+    private static func sameLetterIgnoringCase(_ a: UInt8, _ b: UInt8) -> Bool {
+        a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
     }
 
     /// Whether the body is an HTML page (security headers apply to those).

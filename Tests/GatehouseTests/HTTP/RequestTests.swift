@@ -29,6 +29,27 @@ struct RequestTests {
         #expect(request.pathAndQuery == "/auth?next=%2F")
     }
 
+    @Test("REQUEST_URI wins over DOCUMENT_URI in either order; a later duplicate param wins")
+    func paramOrder() {
+        func request(_ pairs: [(String, String)]) -> Request {
+            var params = RequestParams()
+            for (name, value) in pairs {
+                var name = name, value = value
+                name.withUTF8 { name in value.withUTF8 { value in params.add(name: UnsafeRawBufferPointer(name), value: UnsafeRawBufferPointer(value)) } }
+            }
+            return params.request
+        }
+        #expect(request([("DOCUMENT_URI", "/index"), ("REQUEST_URI", "/real?x=1")]).path == "/real")
+        #expect(request([("REQUEST_URI", "/real?x=1"), ("DOCUMENT_URI", "/index")]).path == "/real")
+        #expect(request([("DOCUMENT_URI", "/only")]).path == "/only")
+        #expect(request([("HTTP_COOKIE", "a=1"), ("HTTP_COOKIE", "b=2")]).headers["cookie"] == "b=2")
+        #expect(request([("HTTP_X_FORWARDED_FOR", "1.2.3.4")]).headers["x-forwarded-for"] == "1.2.3.4")
+        #expect(request([("HTTPS", "ON")]).isHTTPS)
+        #expect(!request([("HTTPS", "off")]).isHTTPS)
+        #expect(request([("CONTENT_LENGTH", "12")]).contentLength == 12)
+        #expect(Request(params: ["CONTENT_LENGTH": "twelve"], body: [1, 2]).contentLength == 2)
+    }
+
     @Test("Missing params give neutral values")
     func defaults() {
         let request = Request(params: [:], body: [])
