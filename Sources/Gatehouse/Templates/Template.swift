@@ -8,7 +8,7 @@ public struct Template: Sendable {
     /// The name used as `file` in syntax errors (a path for templates read from disk).
     public let name: String
     /// The parsed tree.
-    let nodes: [TemplateNode]
+    let nodes: TemplateNodes
 
     /// Parses `source`.
     /// - Parameters:
@@ -20,7 +20,7 @@ public struct Template: Sendable {
     ///   that tag starts.
     public init(source: String, name: String) throws(TemplateError) {
         self.name = name
-        self.nodes = try TemplateParser.parse(source: source, file: name)
+        self.nodes = TemplateNodes(try TemplateParser.parse(source: source, file: name))
     }
 }
 
@@ -34,13 +34,47 @@ enum TemplateNode: Sendable {
     /// `{{name}}` (escaped) or `{{{name}}}`/`{{&name}}`; an empty path is `{{.}}`.
     case variable([String], escaped: Bool)
     /// `{{#name}}…{{/name}}`, or `{{^name}}…{{/name}}` when `inverted`.
-    case section([String], inverted: Bool, [TemplateNode])
+    case section([String], inverted: Bool, TemplateNodes)
     /// `{{>name}}`; `indentation` is non-nil when the tag stands alone on its line.
     case partial(String, indentation: [UInt8]?)
     /// `{{<name}}…{{/name}}` with its argument blocks; `indentation` as for partials.
-    case parent(String, indentation: [UInt8]?, arguments: [String: [TemplateNode]])
+    case parent(String, indentation: [UInt8]?, arguments: [String: TemplateNodes])
     /// `{{$name}}default{{/name}}` outside a parent: a slot an argument may fill.
     /// `indentation` is non-nil when the block is standalone; it is then written
     /// before every line of whatever content fills the slot.
-    case block(String, indentation: [UInt8]?, [TemplateNode])
+    case block(String, indentation: [UInt8]?, TemplateNodes)
+}
+
+/// A node list in two forms: as parsed, and `unindented`, with its line starts dropped
+/// and the text around them merged.
+///
+/// A line start writes the current indentation, which is empty unless a standalone
+/// partial or block is being expanded; the renderer then walks the unindented form,
+/// about a third as many nodes for a page. Nested lists keep both forms, so a
+/// standalone tag deeper down still indents its own lines.
+struct TemplateNodes: Sendable {
+    /// The nodes as parsed, line starts included.
+    let full: [TemplateNode]
+    /// The same without line starts, adjacent text merged.
+    let unindented: [TemplateNode]
+
+    init(_ full: [TemplateNode]) {
+        self.full = full
+        var merged: [TemplateNode] = []
+        for node in full {
+            switch node {
+            case .lineStart:
+                continue
+            case .text(let bytes):
+                if case .text(let previous) = merged.last {
+                    merged[merged.count - 1] = .text(previous + bytes)
+                } else {
+                    merged.append(node)
+                }
+            default:
+                merged.append(node)
+            }
+        }
+        unindented = merged
+    }
 }

@@ -42,6 +42,6 @@ public struct TemplateLibrary: Sendable {
     public func render(_ name: String, _ value: TemplateValue, into buffer: inout [UInt8]) {
         guard let template = templates[name] else { return }
         var renderer = TemplateRenderer(templates: templates, root: value)
-        renderer.render(template.nodes[...], into: &buffer)
+        renderer.render(template.nodes.unindented[...], into: &buffer)
     }
 }

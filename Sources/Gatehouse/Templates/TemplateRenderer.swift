@@ -15,7 +15,7 @@ struct TemplateRenderer {
     /// written (so a page's `content` block is not hijacked by a same-named block
     /// of a partial it includes).
     struct BlockOverride {
-        let nodes: [TemplateNode]
+        let nodes: TemplateNodes
         let scope: [String: BlockOverride]
     }
 
@@ -53,7 +53,8 @@ struct TemplateRenderer {
         }
     }
 
-    private mutating func renderSection(_ value: TemplateValue, inverted: Bool, _ children: [TemplateNode], into buffer: inout [UInt8]) {
+    private mutating func renderSection(_ value: TemplateValue, inverted: Bool, _ nodes: TemplateNodes, into buffer: inout [UInt8]) {
+        let children = indentation.isEmpty ? nodes.unindented : nodes.full
         if inverted {
             if !value.isTruthy { render(children[...], into: &buffer) }
         } else if case .list(let items) = value {
@@ -70,7 +71,7 @@ struct TemplateRenderer {
     }
 
     /// Expands a partial or parent; a missing one renders as nothing.
-    private mutating func include(_ name: String, indentation extra: [UInt8]?, arguments: [String: [TemplateNode]], into buffer: inout [UInt8]) {
+    private mutating func include(_ name: String, indentation extra: [UInt8]?, arguments: [String: TemplateNodes], into buffer: inout [UInt8]) {
         guard depth < Self.maximumDepth, expansions < Self.maximumExpansions, let template = templates[name] else { return }
         expansions += 1
         let savedIndentation = indentation
@@ -88,15 +89,15 @@ struct TemplateRenderer {
             overrides[blockName] = BlockOverride(nodes: nodes, scope: savedOverrides)
         }
         depth += 1
-        render(template.nodes[...], into: &buffer)
+        render((indentation.isEmpty ? template.nodes.unindented : template.nodes.full)[...], into: &buffer)
         depth -= 1
         indentation = savedIndentation
         overrides = savedOverrides
     }
 
     /// Renders a block slot: the overriding argument if any, else the default.
-    private mutating func renderBlock(_ name: String, indentation extra: [UInt8]?, _ defaults: [TemplateNode], into buffer: inout [UInt8]) {
-        let content: [TemplateNode]
+    private mutating func renderBlock(_ name: String, indentation extra: [UInt8]?, _ defaults: TemplateNodes, into buffer: inout [UInt8]) {
+        let content: TemplateNodes
         let scope: [String: BlockOverride]
         if let override = overrides[name] {
             content = override.nodes
@@ -109,13 +110,15 @@ struct TemplateRenderer {
         let savedOverrides = overrides
         overrides = scope
         if let extra, !extra.isEmpty { indentation += extra }
-        if case .lineStart = content.first {
+        if indentation.isEmpty {
+            render(content.unindented[...], into: &buffer)
+        } else if case .lineStart = content.full.first {
             // The first line sits where the slot is: indented only if the slot
             // stands alone, else it continues the line around the slot.
             if extra != nil { buffer.append(contentsOf: indentation) }
-            render(content[1...], into: &buffer)
+            render(content.full[1...], into: &buffer)
         } else {
-            render(content[...], into: &buffer)
+            render(content.full[...], into: &buffer)
         }
         indentation = savedIndentation
         overrides = savedOverrides
