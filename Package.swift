@@ -25,13 +25,15 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        // <sys/epoll.h>, part of libc but missing from Swift's Glibc module.
+        .systemLibrary(name: "CEpoll"),
         // SHA-256, HMAC and PBKDF2 over libcrypto's SHA-256 functions without EVP set-up (see sha256_fast.c).
         .target(
             name: "CSHA256",
             linkerSettings: [.linkedLibrary("crypto")]),
         .target(
             name: "Gatehouse",
-            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256"],
+            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CEpoll"],
             swiftSettings: strictness),
         .executableTarget(
             name: "GatehouseCLI",

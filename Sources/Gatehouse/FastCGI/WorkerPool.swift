@@ -1,17 +1,17 @@
+import CEpoll
 import Glibc
 import Synchronization
 
 /// The responder threads: each owns one FastCGI request slot and one Postgres connection.
 ///
-/// Threads take turns waiting for a connection under a mutex (libfcgi's own threaded
-/// example serialises accept too). The one holding it polls the listening socket and a
-/// wake-up pipe: `stop` writes to the pipe, so every thread leaves after finishing the
-/// request it holds — the SIGTERM drain — without touching the socket other worker
-/// processes share.
+/// Each thread waits in its own epoll set holding the listening socket, registered with
+/// EPOLLEXCLUSIVE so that the kernel wakes one idle thread per connection (across worker
+/// processes too) with no lock or hand-off between threads, and a wake-up pipe: `stop`
+/// writes to the pipe, so every thread leaves after finishing the request it holds — the
+/// SIGTERM drain — without touching the socket other worker processes share.
 final class WorkerPool: Sendable {
     private let application: Application
     private let listener: Listener
-    private let acceptLock = Mutex<Void>(())
     private let threads = Mutex<[pthread_t]>([])
     private let wakeRead: Int32
     private let wakeWrite: Int32
@@ -56,31 +56,35 @@ final class WorkerPool: Sendable {
         // that is down now is retried on each request instead.
         try? database.connect()
         let slot = FastCGIRequest(listeningSocket: listener.socket)
-        while true {
-            let accepted: Bool? = acceptLock.withLock { _ in
-                guard waitForConnection() else { return nil }
-                return slot.accept()
-            }
-            guard let accepted else { break }
-            // Not accepted: another process won the race for that connection.
-            if accepted {
+        let events = epoll_create1(Int32(EPOLL_CLOEXEC))
+        precondition(events >= 0, "epoll_create1 failed")
+        defer { close(events) }
+        watch(listener.socket, in: events, flags: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+        watch(wakeRead, in: events, flags: EPOLLIN.rawValue)
+        while waitForConnection(events) {
+            // Not accepted: another thread or process took that connection first.
+            if slot.accept() {
                 answer(slot, database: database)
                 slot.finish()
             }
         }
     }
 
+    private func watch(_ descriptor: Int32, in events: Int32, flags: UInt32) {
+        var event = epoll_event()
+        event.events = flags
+        event.data.fd = descriptor
+        precondition(epoll_ctl(events, EPOLL_CTL_ADD, descriptor, &event) == 0, "epoll_ctl failed")
+    }
+
     /// Waits until the listening socket has a connection (`true`) or `stop` was called.
-    private func waitForConnection() -> Bool {
-        var fds = [
-            pollfd(fd: listener.socket, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
-        ]
+    private func waitForConnection(_ events: Int32) -> Bool {
+        var ready = epoll_event()
         while true {
-            let ready = poll(&fds, 2, -1)
-            if ready < 0 && errno == EINTR { continue }
-            if fds[1].revents != 0 || ready < 0 { return false }
-            if fds[0].revents != 0 { return true }
+            let count = epoll_wait(events, &ready, 1, -1)
+            if count < 0 && errno == EINTR { continue }
+            // The wake-up pipe stays readable, so one ready event at a time suffices.
+            return count > 0 && ready.data.fd != wakeRead
         }
     }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// One HTTP request as the web server handed it over, in Swift types only.
 ///
 /// Built from FastCGI params (or CGI environment variables) by `Request.init(params:body:)`;
@@ -88,32 +90,38 @@ struct RequestParams {
 
     /// Takes one param; a later duplicate wins, as in a dictionary.
     mutating func add(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        if name.starts(with: "HTTP_".utf8) {
+        if name.count > 5, Self.equal(UnsafeRawBufferPointer(rebasing: name[..<5]), "HTTP_") {
             request.headers[Self.headerName(fromParam: name)] = String(decoding: value, as: UTF8.self)
             return
         }
         switch name.count {
-        case 5 where name.elementsEqual("HTTPS".utf8):
-            request.isHTTPS = value.elementsEqual("1".utf8) || String(decoding: value, as: UTF8.self).lowercased() == "on"
-        case 11 where name.elementsEqual("REMOTE_ADDR".utf8):
+        case 5 where Self.equal(name, "HTTPS"):
+            request.isHTTPS = Self.equal(value, "1") || String(decoding: value, as: UTF8.self).lowercased() == "on"
+        case 11 where Self.equal(name, "REMOTE_ADDR"):
             request.remoteAddress = String(decoding: value, as: UTF8.self)
-        case 11 where name.elementsEqual("REQUEST_URI".utf8):
+        case 11 where Self.equal(name, "REQUEST_URI"):
             sawRequestURI = true
             setPath(uri: value)
-        case 12 where name.elementsEqual("DOCUMENT_URI".utf8):
+        case 12 where Self.equal(name, "DOCUMENT_URI"):
             if !sawRequestURI { setPath(uri: value) }
-        case 12 where name.elementsEqual("QUERY_STRING".utf8):
+        case 12 where Self.equal(name, "QUERY_STRING"):
             request.query = String(decoding: value, as: UTF8.self)
-        case 12 where name.elementsEqual("CONTENT_TYPE".utf8):
+        case 12 where Self.equal(name, "CONTENT_TYPE"):
             if !value.isEmpty { request.headers["content-type"] = String(decoding: value, as: UTF8.self) }
-        case 14 where name.elementsEqual("REQUEST_METHOD".utf8):
+        case 14 where Self.equal(name, "REQUEST_METHOD"):
             request.method = String(decoding: value, as: UTF8.self).uppercased()
-        case 14 where name.elementsEqual("CONTENT_LENGTH".utf8):
+        case 14 where Self.equal(name, "CONTENT_LENGTH"):
             declaredLength = Int(String(decoding: value, as: UTF8.self))
             request.contentLength = declaredLength ?? 0
         default:
             break
         }
+    }
+
+    /// Whether `bytes` spell `name` (a memcmp: generic collection comparison costs more
+    /// than all the rest of mapping a param).
+    private static func equal(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        bytes.count == name.utf8CodeUnitCount && memcmp(bytes.baseAddress!, name.utf8Start, bytes.count) == 0
     }
 
     /// The path is the URI up to the first `?` byte (bytes, not Characters: a combining

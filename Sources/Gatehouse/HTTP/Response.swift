@@ -34,7 +34,7 @@ public struct Response: Sendable {
 
     /// The first value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.utf8.elementsEqual(name.utf8, by: Self.sameLetterIgnoringCase) }?.value
+        headers.first { $0.name.utf8.count == name.utf8.count && $0.name.utf8.elementsEqual(name.utf8, by: Self.sameLetterIgnoringCase) }?.value
     }
 
     /// ASCII case-insensitive byte equality: header names are ASCII, and lower-casing
