@@ -24,7 +24,7 @@ enum ServeCommand {
             // Migrate before answering; with the database down, start anyway (pages answer
             // 503) and let each worker's maintenance thread migrate once it is back.
             do {
-                try Migrations.run(on: DatabaseConnection(conninfo: configuration.databaseConnInfo))
+                try Migrations.run(on: DatabaseConnection(configuration: configuration))
             } catch {
                 printError("gatehouse: migrations postponed: \(error)")
             }

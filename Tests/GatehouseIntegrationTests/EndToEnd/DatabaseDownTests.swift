@@ -21,6 +21,14 @@ struct DatabaseDownTests {
         func start() throws { try Stack.script("pg.sh", "start", directory, String(port)) }
         func stop() throws { try Stack.script("pg.sh", "stop", directory) }
 
+        /// Sends `signal` to the postmaster and every process it started (SIGSTOP freezes the
+        /// server: connections stay open but nothing answers).
+        func signalAll(_ signal: Int32) throws {
+            let pidFile = try String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8)
+            let postmaster = try #require(Int32(pidFile.prefix { $0 != "\n" }))
+            for pid in [postmaster] + SupervisionTests.children(of: postmaster) { kill(pid, signal) }
+        }
+
         deinit {
             try? stop()
             try? FileManager.default.removeItem(atPath: directory)
@@ -62,6 +70,44 @@ struct DatabaseDownTests {
         let again = try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"])
         #expect(again.status == 200)
         #expect(again.text.contains("Welcome, Ann!"))
+        #expect(stack.stop() == 0)
+    }
+
+    @Test("Database frozen (SIGSTOP): 503 within DATABASE_TIMEOUT, fast 503s after it; after SIGCONT recovers by itself")
+    func frozen() throws {
+        let cluster = try Cluster()
+        let stack = try Stack(database: TestDatabase(conninfo: cluster.conninfo), settings: ["DATABASE_TIMEOUT": "1", "WORKER_PROCESSES": "1"])
+        try UserStore(database: DatabaseConnection(conninfo: cluster.conninfo))
+            .add(username: "ann", firstName: "Ann", lastName: nil, scopes: [], password: PasswordHasher(iterations: 1000).hash("ann's password 1"))
+        let cookie = try #require(try Self.signIn(stack, "ann", "ann's password 1"))
+        #expect(try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"]).status == 200)
+
+        try cluster.signalAll(SIGSTOP)
+        var frozen = true
+        defer { if frozen { try? cluster.signalAll(SIGCONT) } }
+        // The first request waits out the 1 s deadline on its open connection...
+        var started = Date()
+        let home = try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"])
+        #expect(home.status == 503)
+        #expect(home.text.contains("briefly unavailable"))
+        let waited = Date().timeIntervalSince(started)
+        #expect(waited >= 0.9 && waited < 2.5, "answered after \(waited) s")
+        // ...then the database is listed as unresponsive: no thread waits on it again.
+        started = Date()
+        #expect(try stack.client.send("GET", "/healthz").status == 503)
+        #expect(try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"]).status == 503)
+        #expect(try stack.client.send("GET", "/auth").status == 200)
+        #expect(Date().timeIntervalSince(started) < 0.9)
+
+        try cluster.signalAll(SIGCONT)
+        frozen = false
+        let thawed = Date()
+        try Stack.waitFor(seconds: 5) { (try? stack.client.send("GET", "/healthz"))?.status == 200 }
+        #expect(Date().timeIntervalSince(thawed) < 2.0)
+        let again = try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"])
+        #expect(again.status == 200)
+        #expect(again.text.contains("Welcome, Ann!"))
+        #expect(stack.responderLog.contains("event=database_unresponsive"))
         #expect(stack.stop() == 0)
     }
 
