@@ -93,7 +93,8 @@ public final class Supervisor {
             if !text.hasPrefix("LISTEN=") && !text.hasPrefix("GATEHOUSE_WORKER") { environment.append(text) }
             index += 1
         }
-        environment += ["LISTEN=stdin", "GATEHOUSE_WORKER=1", "GATEHOUSE_WORKER_RESTARTS=\(restarts)"]
+        environment += ["LISTEN=stdin", "GATEHOUSE_WORKER=1", "GATEHOUSE_WORKER_RESTARTS=\(restarts)",
+                        "GATEHOUSE_WORKER_SUPERVISOR=\(getpid())"]
         var pid: pid_t = 0
         let status = withCStrings([executable] + arguments) { argv in
             withCStrings(environment) { envp in

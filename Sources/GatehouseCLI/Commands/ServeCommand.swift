@@ -3,11 +3,12 @@ import Glibc
 
 /// `gatehouse serve`: parse templates, migrate, then supervise worker processes that
 /// answer FastCGI requests until SIGTERM. A worker is this same command re-executed by
-/// the supervisor with `GATEHOUSE_WORKER=1` and the listening socket on fd 0.
+/// the supervisor with `GATEHOUSE_WORKER=1` and the listening socket on fd 0; it also
+/// passes its restart count and its own pid (`GATEHOUSE_WORKER_RESTARTS`, `_SUPERVISOR`).
 enum ServeCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard arguments.isEmpty else { throw UsageError(message: "serve takes no arguments") }
-        let restarts = getenv("GATEHOUSE_WORKER_RESTARTS").flatMap { Int(String(cString: $0)) } ?? 0
+        let restarts = workerSetting("RESTARTS").flatMap { Int($0) } ?? 0
         let application: Application
         do {
             application = try Application(configuration: configuration, metrics: Metrics(workerRestarts: restarts))
@@ -17,8 +18,8 @@ enum ServeCommand {
             return ExitStatus.failure
         }
         do {
-            if getenv("GATEHOUSE_WORKER").map({ String(cString: $0) }) == "1" {
-                try Server.run(application: application)
+            if workerSetting("") == "1" {
+                try Server.run(application: application, supervisor: workerSetting("SUPERVISOR").flatMap { Int32($0) })
                 return ExitStatus.ok
             }
             // Migrate before answering; with the database down, start anyway (pages answer
@@ -36,5 +37,10 @@ enum ServeCommand {
             return ExitStatus.failure
         }
         return ExitStatus.ok
+    }
+
+    /// `GATEHOUSE_WORKER` (`name` empty) or `GATEHOUSE_WORKER_<name>` from the environment.
+    private static func workerSetting(_ name: String) -> String? {
+        getenv(name.isEmpty ? "GATEHOUSE_WORKER" : "GATEHOUSE_WORKER_" + name).map { String(cString: $0) }
     }
 }
