@@ -29,9 +29,11 @@ let package = Package(
         .target(
             name: "CPBKDF2",
             linkerSettings: [.linkedLibrary("crypto")]),
+        // Atomic adds on /metrics counters in memory shared by the worker processes.
+        .target(name: "CSharedCounters"),
         .target(
             name: "Gatehouse",
-            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CPBKDF2"],
+            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CPBKDF2", "CSharedCounters"],
             swiftSettings: strictness),
         .executableTarget(
             name: "GatehouseCLI",

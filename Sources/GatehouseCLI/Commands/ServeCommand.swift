@@ -4,14 +4,15 @@ import Glibc
 /// `gatehouse serve`: parse templates, migrate, then supervise worker processes that
 /// answer FastCGI requests until SIGTERM. A worker is this same command re-executed by
 /// the supervisor with `GATEHOUSE_WORKER=1` and the listening socket on fd 0; it also
-/// passes its restart count and its own pid (`GATEHOUSE_WORKER_RESTARTS`, `_SUPERVISOR`).
+/// passes the shared `/metrics` counters and its own pid (`GATEHOUSE_WORKER_METRICS`,
+/// `GATEHOUSE_WORKER_SUPERVISOR`).
 enum ServeCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard arguments.isEmpty else { throw UsageError(message: "serve takes no arguments") }
-        let restarts = workerSetting("RESTARTS").flatMap { Int($0) } ?? 0
+        let metrics = workerSetting("METRICS").flatMap { Int32($0) }.map(Metrics.inherited) ?? Metrics()
         let application: Application
         do {
-            application = try Application(configuration: configuration, metrics: Metrics(workerRestarts: restarts))
+            application = try Application(configuration: configuration, metrics: metrics)
         } catch {
             // A template syntax error stops start-up, naming file and line.
             printError("gatehouse: \(error)")
