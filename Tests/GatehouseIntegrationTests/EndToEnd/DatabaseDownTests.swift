@@ -44,13 +44,28 @@ struct DatabaseDownTests {
         return answer.status == 303 ? answer.cookie("session") : nil
     }
 
+    /// A stack on `cluster` with user ann signed in through it; her session cookie.
+    static func annSignedIn(on cluster: Cluster, settings: [String: String] = [:]) throws -> (Stack, String) {
+        let stack = try Stack(database: TestDatabase(conninfo: cluster.conninfo), settings: settings)
+        try UserStore(database: DatabaseConnection(conninfo: cluster.conninfo))
+            .add(username: "ann", firstName: "Ann", lastName: nil, scopes: [], password: PasswordHasher(iterations: 1000).hash("ann's password 1"))
+        return (stack, try #require(try signIn(stack, "ann", "ann's password 1")))
+    }
+
+    /// The database is back now: /healthz answers 200 within 2 s, and so does ann's home page.
+    static func expectRecovery(_ stack: Stack, _ cookie: String) throws {
+        let back = Date()
+        try Stack.waitFor(seconds: 5) { (try? stack.client.send("GET", "/healthz"))?.status == 200 }
+        #expect(Date().timeIntervalSince(back) < 2.0)
+        let again = try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"])
+        #expect(again.status == 200)
+        #expect(again.text.contains("Welcome, Ann!"))
+    }
+
     @Test("Database stopped: /healthz and database pages answer 503 fast; back: recovers without a restart")
     func stopAndRecover() throws {
         let cluster = try Cluster()
-        let stack = try Stack(database: TestDatabase(conninfo: cluster.conninfo))
-        try UserStore(database: DatabaseConnection(conninfo: cluster.conninfo))
-            .add(username: "ann", firstName: "Ann", lastName: nil, scopes: [], password: PasswordHasher(iterations: 1000).hash("ann's password 1"))
-        let cookie = try #require(try Self.signIn(stack, "ann", "ann's password 1"))
+        let (stack, cookie) = try Self.annSignedIn(on: cluster)
         #expect(try stack.client.send("GET", "/healthz").status == 200)
 
         try cluster.stop()
@@ -64,22 +79,14 @@ struct DatabaseDownTests {
         #expect(try stack.client.send("GET", "/auth").status == 200)
 
         try cluster.start()
-        let back = Date()
-        try Stack.waitFor(seconds: 5) { (try? stack.client.send("GET", "/healthz"))?.status == 200 }
-        #expect(Date().timeIntervalSince(back) < 2.0)
-        let again = try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"])
-        #expect(again.status == 200)
-        #expect(again.text.contains("Welcome, Ann!"))
+        try Self.expectRecovery(stack, cookie)
         #expect(stack.stop() == 0)
     }
 
     @Test("Database frozen (SIGSTOP): 503 within DATABASE_TIMEOUT, fast 503s after it; after SIGCONT recovers by itself")
     func frozen() throws {
         let cluster = try Cluster()
-        let stack = try Stack(database: TestDatabase(conninfo: cluster.conninfo), settings: ["DATABASE_TIMEOUT": "1", "WORKER_PROCESSES": "1"])
-        try UserStore(database: DatabaseConnection(conninfo: cluster.conninfo))
-            .add(username: "ann", firstName: "Ann", lastName: nil, scopes: [], password: PasswordHasher(iterations: 1000).hash("ann's password 1"))
-        let cookie = try #require(try Self.signIn(stack, "ann", "ann's password 1"))
+        let (stack, cookie) = try Self.annSignedIn(on: cluster, settings: ["DATABASE_TIMEOUT": "1", "WORKER_PROCESSES": "1"])
         #expect(try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"]).status == 200)
 
         try cluster.signalAll(SIGSTOP)
@@ -101,12 +108,7 @@ struct DatabaseDownTests {
 
         try cluster.signalAll(SIGCONT)
         frozen = false
-        let thawed = Date()
-        try Stack.waitFor(seconds: 5) { (try? stack.client.send("GET", "/healthz"))?.status == 200 }
-        #expect(Date().timeIntervalSince(thawed) < 2.0)
-        let again = try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"])
-        #expect(again.status == 200)
-        #expect(again.text.contains("Welcome, Ann!"))
+        try Self.expectRecovery(stack, cookie)
         #expect(stack.responderLog.contains("event=database_unresponsive"))
         #expect(stack.stop() == 0)
     }
