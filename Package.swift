@@ -31,9 +31,11 @@ let package = Package(
         .target(
             name: "CSHA256",
             linkerSettings: [.linkedLibrary("crypto")]),
+        // Atomic adds on /metrics counters in memory shared by the worker processes.
+        .target(name: "CSharedCounters"),
         .target(
             name: "Gatehouse",
-            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CEpoll"],
+            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CSharedCounters", "CEpoll"],
             swiftSettings: strictness),
         .executableTarget(
             name: "GatehouseCLI",

@@ -36,7 +36,7 @@ public enum CGIResponder {
             // Drained so the web server is not cut off while it still writes the body.
             StandardInput.discard(limit: 1 << 20)
         }
-        let database = DatabaseConnection(conninfo: configuration.databaseConnInfo)
+        let database = DatabaseConnection(configuration: configuration)
         StandardOutput.write(application.respond(to: request, database: database).serialized())
         return 0
     }

@@ -6,6 +6,7 @@ extension Configuration {
     public func redactedDescription() -> String {
         let lines: [(String, String)] = [
             ("DATABASE_URL", ConnInfo.redacted(databaseConnInfo)),
+            ("DATABASE_TIMEOUT", databaseTimeout == databaseTimeout.rounded() ? String(Int(databaseTimeout)) : String(databaseTimeout)),
             ("SECRET_KEY", ConnInfo.mask),
             ("LISTEN", listen.description),
             ("WORKER_PROCESSES", String(workerProcesses)),

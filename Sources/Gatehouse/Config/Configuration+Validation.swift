@@ -100,6 +100,9 @@ extension Configuration {
         return Configuration(
             secretKey: secretKey,
             databaseConnInfo: connInfo,
+            databaseTimeout: try value("DATABASE_TIMEOUT").map { text throws(ConfigurationError) in
+                try decimalSeconds(text, key: "DATABASE_TIMEOUT", range: 0.1...3600)
+            } ?? 2,
             listen: listen,
             workerProcesses: try number("WORKER_PROCESSES", 2, 1...64, "a whole number of processes"),
             workers: try number(
@@ -142,6 +145,18 @@ extension Configuration {
             throw ConfigurationError(
                 key: key,
                 message: "expected \(noun) from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+        }
+        return parsed
+    }
+
+    /// A plain decimal number of seconds (digits with at most one `.`, no sign, exponent
+    /// or spaces) within `range`.
+    /// - Throws: e.g. `DATABASE_TIMEOUT: expected seconds from 0.1 to 3600, got "0"`.
+    static func decimalSeconds(_ text: String, key: String, range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+        let plain = text.utf8.allSatisfy { $0 == UInt8(ascii: ".") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
+        guard plain, let parsed = Double(text), range.contains(parsed) else {
+            throw ConfigurationError(
+                key: key, message: "expected seconds from \(range.lowerBound) to \(Int(range.upperBound)), got \"\(text)\"")
         }
         return parsed
     }

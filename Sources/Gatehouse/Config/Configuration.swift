@@ -7,6 +7,9 @@ import Glibc
 public struct Configuration: Sendable, Equatable {
     /// libpq connection string: `DATABASE_URL` verbatim, else built from `DB_*`.
     public var databaseConnInfo: String
+    /// Seconds to wait for a database connection or answer, also the server-side
+    /// statement_timeout (`DATABASE_TIMEOUT`).
+    public var databaseTimeout: Double
     /// `SECRET_KEY` as UTF-8 bytes (at least 32); keys the CSRF HMAC.
     public var secretKey: [UInt8]
     /// Where the FastCGI responder listens (`LISTEN`).
@@ -50,6 +53,7 @@ public struct Configuration: Sendable, Equatable {
     public init(
         secretKey: [UInt8],
         databaseConnInfo: String = "",
+        databaseTimeout: Double = 2,
         listen: ListenAddress = .unix(path: ".run/gatehouse.sock"),
         workerProcesses: Int = 2,
         workers: Int? = nil,
@@ -69,6 +73,7 @@ public struct Configuration: Sendable, Equatable {
         warnings: [String] = []
     ) {
         self.databaseConnInfo = databaseConnInfo
+        self.databaseTimeout = databaseTimeout
         self.secretKey = secretKey
         self.listen = listen
         self.workerProcesses = workerProcesses
@@ -109,7 +114,7 @@ public struct Configuration: Sendable, Equatable {
 
     /// Every key Gatehouse reads from the file and the environment.
     static let knownKeys: Set<String> = [
-        "DATABASE_URL", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME",
+        "DATABASE_URL", "DATABASE_TIMEOUT", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME",
         "SECRET_KEY", "LISTEN", "WORKER_PROCESSES", "WORKERS", "SESSION_COOKIE_NAME",
         "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",

@@ -1,20 +1,38 @@
 import CLibPQ
+import Glibc
 
 /// One PostgreSQL connection with its prepared statements; never shared between threads.
 ///
 /// The only Swift file that touches libpq. It is deliberately not `Sendable`: each worker
 /// thread creates its own inside its closure, as libpq allows one thread per `PGconn`.
 /// A lost connection is re-opened (and its statements re-prepared) on the next call.
+///
+/// Nothing waits on the server longer than `timeout`: connecting and every result are
+/// awaited with `poll` against a deadline, because a frozen server (SIGSTOP, a hung host)
+/// never lets its own statement_timeout fire. A missed deadline drops the connection and
+/// lists the database as unresponsive (see `Unresponsive`).
 public final class DatabaseConnection {
     private let conninfo: String
+    private let timeout: Double
     private var handle: OpaquePointer?
     private var preparedOnServer: Set<String> = []
     /// Called after each successful (re)connection, for metrics.
     public var onConnect: (() -> Void)?
+    /// The unresponsive-database probe's own connection: it waits on the server even while
+    /// the database is listed as unresponsive.
+    var isProbe = false
 
     /// Remembers the connection string; nothing is opened until first use.
-    public init(conninfo: String) {
+    /// - Parameter timeout: seconds to wait for the connection and for each result; also
+    ///   the server-side statement_timeout.
+    public init(conninfo: String, timeout: Double = 2) {
         self.conninfo = conninfo
+        self.timeout = timeout
+    }
+
+    /// A connection with the configuration's DATABASE_URL and DATABASE_TIMEOUT.
+    public convenience init(configuration: Configuration) {
+        self.init(conninfo: configuration.databaseConnInfo, timeout: configuration.databaseTimeout)
     }
 
     deinit {
@@ -28,22 +46,35 @@ public final class DatabaseConnection {
     }
 
     /// Opens the connection now (also done lazily by every statement).
-    /// - Throws: `DatabaseError` with libpq's message when the server cannot be reached.
+    /// - Throws: `DatabaseError` with libpq's message when the server cannot be reached,
+    ///   or a timed-out one when it does not complete the handshake within `timeout`.
     public func connect() throws(DatabaseError) {
         if isConnected { return }
         close()
         // Our defaults come first so that the same keys inside `conninfo` override them.
         // No statement may hold a worker thread for long: a stuck query costs one request.
-        let keywords = ["connect_timeout", "application_name", "options", "dbname"]
-        let values = ["2", "gatehouse", "-c statement_timeout=2000 -c client_min_messages=warning", conninfo]
-        let connection = withCStrings(keywords) { keys in
-            withCStrings(values) { vals in PQconnectdbParams(keys, vals, 1) }
+        let keywords = ["application_name", "options", "dbname"]
+        let values = ["gatehouse", "-c statement_timeout=\(Int(timeout * 1000)) -c client_min_messages=warning", conninfo]
+        let started = withCStrings(keywords) { keys in
+            withCStrings(values) { vals in PQconnectStartParams(keys, vals, 1) }
         }
-        guard let connection, PQstatus(connection) == CONNECTION_OK else {
-            let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
-            if let connection { PQfinish(connection) }
-            throw DatabaseError(sqlState: nil, message: message.trimmingNewline())
+        guard let connection = started else { throw DatabaseError(sqlState: nil, message: "out of memory") }
+        let deadline = Metrics.now() + timeout
+        var state = PGRES_POLLING_WRITING
+        while state != PGRES_POLLING_OK {
+            guard state != PGRES_POLLING_FAILED, PQstatus(connection) != CONNECTION_BAD else {
+                let message = String(cString: PQerrorMessage(connection)).trimmingNewline()
+                PQfinish(connection)
+                throw DatabaseError(sqlState: nil, message: message)
+            }
+            guard Self.wait(for: PQsocket(connection), writing: state == PGRES_POLLING_WRITING, until: deadline) else {
+                PQfinish(connection)
+                throw .deadlineMissed("no connection within \(timeout) s")
+            }
+            state = PQconnectPoll(connection)
         }
+        // Sends never block either: `exchange` flushes what the socket does not take at once.
+        PQsetnonblocking(connection, 1)
         handle = connection
         preparedOnServer = []
         onConnect?()
@@ -60,53 +91,51 @@ public final class DatabaseConnection {
     /// connection (again after a reconnect) when needed.
     /// - Throws: `DatabaseError`; a connection failure closes the connection for a later retry.
     public func execute(_ statement: PreparedStatement, _ parameters: [String?] = []) throws(DatabaseError) -> QueryResult {
-        try retryingStaleConnection { () throws(DatabaseError) -> QueryResult in
-            let connection = try openHandle()
+        try perform { connection throws(DatabaseError) in
             if !preparedOnServer.contains(statement.name) {
-                let result = PQprepare(connection, statement.name, statement.sql, 0, nil)
-                defer { PQclear(result) }
-                try check(result, connection)
+                _ = try exchange(connection) { PQsendPrepare($0, statement.name, statement.sql, 0, nil) }
                 preparedOnServer.insert(statement.name)
             }
-            let result = withCParameters(parameters) { params in
-                PQexecPrepared(connection, statement.name, Int32(parameters.count), params, nil, nil, 0)
+            return try exchange(connection) { connection in
+                withCParameters(parameters) { PQsendQueryPrepared(connection, statement.name, Int32(parameters.count), $0, nil, nil, 0) }
             }
-            defer { PQclear(result) }
-            return try rows(of: result, connection)
         }
     }
 
     /// Runs one SQL statement with text parameters (not prepared: for rare statements).
     public func query(_ sql: String, _ parameters: [String?] = []) throws(DatabaseError) -> QueryResult {
-        try retryingStaleConnection { () throws(DatabaseError) -> QueryResult in
-            let connection = try openHandle()
-            let result = withCParameters(parameters) { params in
-                PQexecParams(connection, sql, Int32(parameters.count), nil, params, nil, nil, 0)
+        try perform { connection throws(DatabaseError) in
+            try exchange(connection) { connection in
+                withCParameters(parameters) { PQsendQueryParams(connection, sql, Int32(parameters.count), nil, $0, nil, nil, 0) }
             }
-            defer { PQclear(result) }
-            return try rows(of: result, connection)
-        }
-    }
-
-    /// Runs `work`; if a connection that was open turns out dead (the server restarted
-    /// while it sat idle), reconnects and runs it once more. The statement cannot have run
-    /// on a connection the server had already closed, so the retry does not repeat it.
-    private func retryingStaleConnection(_ work: () throws(DatabaseError) -> QueryResult) throws(DatabaseError) -> QueryResult {
-        let wasOpen = handle != nil
-        do {
-            return try work()
-        } catch {
-            guard wasOpen, error.isConnectionFailure, handle == nil else { throw error }
-            return try work()
         }
     }
 
     /// Runs a script of several statements without parameters (migrations).
     public func run(script: String) throws(DatabaseError) {
-        let connection = try openHandle()
-        let result = PQexec(connection, script)
-        defer { PQclear(result) }
-        try check(result, connection)
+        _ = try perform { connection throws(DatabaseError) in try exchange(connection) { PQsendQuery($0, script) } }
+    }
+
+    /// Every statement path: fails at once while the database is listed as unresponsive,
+    /// else opens the connection and runs `work`. If a connection that was open turns out
+    /// dead (the server restarted while it sat idle), reconnects and runs `work` once more:
+    /// the statement cannot have run on a connection the server had already closed. A
+    /// missed deadline is never retried.
+    private func perform(_ work: (OpaquePointer) throws(DatabaseError) -> QueryResult) throws(DatabaseError) -> QueryResult {
+        if !isProbe, Unresponsive.contains(conninfo) {
+            throw .deadlineMissed("the database missed a deadline and has not answered the probe since")
+        }
+        let wasOpen = handle != nil
+        do {
+            do {
+                return try work(try openHandle())
+            } catch where wasOpen && error.isConnectionFailure && handle == nil {
+                return try work(try openHandle())
+            }
+        } catch {
+            if error.timedOut { Unresponsive.mark(conninfo, timeout: timeout) }
+            throw error
+        }
     }
 
     private func openHandle() throws(DatabaseError) -> OpaquePointer {
@@ -115,9 +144,56 @@ public final class DatabaseConnection {
         return handle!
     }
 
-    private func check(_ result: OpaquePointer?, _ connection: OpaquePointer) throws(DatabaseError) {
-        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
-        guard status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK else { return }
+    /// Sends one command with `send`, then collects its results, waiting at most `timeout`
+    /// for each; the first failed result, else the last, is the outcome.
+    private func exchange(_ connection: OpaquePointer, _ send: (OpaquePointer) -> Int32) throws(DatabaseError) -> QueryResult {
+        guard send(connection) == 1 else { throw failure(of: nil, connection)! }
+        var kept: OpaquePointer?
+        defer { PQclear(kept) }
+        while true {
+            let deadline = Metrics.now() + timeout
+            while true {
+                let unsent = PQflush(connection)  // 0: all sent, 1: more to send, -1: failed
+                guard unsent >= 0, PQconsumeInput(connection) == 1 else { throw failure(of: nil, connection)! }
+                if unsent == 0 && PQisBusy(connection) == 0 { break }
+                guard Self.wait(for: PQsocket(connection), writing: unsent == 1, until: deadline) else {
+                    close()
+                    throw .deadlineMissed("no answer within \(timeout) s")
+                }
+            }
+            guard let result = PQgetResult(connection) else { break }
+            if let kept, Self.failed(kept) {
+                PQclear(result)
+            } else {
+                PQclear(kept)
+                kept = result
+            }
+        }
+        if let error = failure(of: kept, connection) { throw error }
+        return rows(of: kept!)
+    }
+
+    /// Waits until `socket` is readable (or writable, with `writing`).
+    /// - Returns: `false` once `deadline` (monotonic seconds) has passed.
+    private static func wait(for socket: Int32, writing: Bool, until deadline: Double) -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(writing ? POLLIN | POLLOUT : POLLIN), revents: 0)
+        while true {
+            let left = deadline - Metrics.now()
+            guard left > 0 else { return false }
+            // Ready, or an error that libpq reports on its next call; EINTR looks again.
+            if poll(&descriptor, 1, Int32((left * 1000).rounded(.up))) > 0 { return true }
+        }
+    }
+
+    private static func failed(_ result: OpaquePointer) -> Bool {
+        let status = PQresultStatus(result)
+        return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK
+    }
+
+    /// The error `result` carries (`nil` stands for libpq's own failure), or `nil` when it
+    /// succeeded; a connection failure closes the connection.
+    private func failure(of result: OpaquePointer?, _ connection: OpaquePointer) -> DatabaseError? {
+        if let result, !Self.failed(result) { return nil }
         var sqlState: String?
         var message = String(cString: PQerrorMessage(connection))
         if let result {
@@ -126,12 +202,10 @@ public final class DatabaseConnection {
         }
         let error = DatabaseError(sqlState: sqlState, message: message.trimmingNewline())
         if error.isConnectionFailure || PQstatus(connection) != CONNECTION_OK { close() }
-        throw error
+        return error
     }
 
-    private func rows(of result: OpaquePointer?, _ connection: OpaquePointer) throws(DatabaseError) -> QueryResult {
-        try check(result, connection)
-        guard let result else { return QueryResult(columns: [], rows: [], affectedRows: 0) }
+    private func rows(of result: OpaquePointer) -> QueryResult {
         let rowCount = PQntuples(result)
         let columnCount = PQnfields(result)
         let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }

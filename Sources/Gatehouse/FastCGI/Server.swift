@@ -3,8 +3,11 @@ import Glibc
 /// `gatehouse serve`: opens the socket, starts the workers and waits for a signal.
 public enum Server {
     /// Runs until SIGTERM or SIGINT, then drains in-flight requests and returns.
+    /// - Parameter supervisor: the supervisor's pid, for a worker it started: once the
+    ///   worker's parent is another process (the supervisor was SIGKILLed), it drains and
+    ///   returns too, within a second, rather than serve on forever unsupervised.
     /// - Throws: `Listener.Failure` when the socket cannot be opened.
-    public static func run(application: Application) throws(Listener.Failure) {
+    public static func run(application: Application, supervisor: Int32? = nil) throws(Listener.Failure) {
         let configuration = application.configuration
         FastCGIRequest.initializeLibrary()
         // Signals are taken synchronously by this thread only: worker threads inherit the
@@ -21,12 +24,19 @@ public enum Server {
         Maintenance.start(configuration: configuration)
         Log.event("serve_started", ["listen": "\(configuration.listen)", "workers": String(configuration.workers)])
 
-        var received: Int32 = 0
-        repeat {
-            sigwait(&signals, &received)
-        } while received == SIGHUP  // reload arrives with supervised workers; ignored for now
+        var stopping: [String: String] = [:]
+        var second = timespec(tv_sec: 1, tv_nsec: 0)
+        while stopping.isEmpty {
+            switch sigtimedwait(&signals, nil, &second) {
+            case SIGTERM: stopping = ["signal": "TERM"]
+            case SIGINT: stopping = ["signal": "INT"]
+            case SIGHUP: continue  // reload arrives with supervised workers; ignored for now
+            default:  // a second passed
+                if let supervisor, getppid() != supervisor { stopping = ["supervisor_gone": String(supervisor)] }
+            }
+        }
 
-        Log.event("serve_stopping", ["signal": received == SIGTERM ? "TERM" : "INT"])
+        Log.event("serve_stopping", stopping)
         pool.stop()
         pool.join()
         listener.close()

@@ -2,7 +2,9 @@ import Glibc
 
 /// `gatehouse serve`'s parent process: owns the listening socket and keeps
 /// WORKER_PROCESSES workers running, each a re-execution of this binary with the socket
-/// on fd 0 (as spawn-fcgi hands it over) and `GATEHOUSE_WORKER=1`.
+/// on fd 0 (as spawn-fcgi hands it over) and `GATEHOUSE_WORKER=1`; it also hands them the
+/// `/metrics` counters they share (`GATEHOUSE_WORKER_METRICS`, an inherited descriptor)
+/// and its pid (`GATEHOUSE_WORKER_SUPERVISOR`).
 ///
 /// A worker that dies is replaced at once; SIGTERM/SIGINT stop the workers (each drains
 /// its requests) and return; SIGHUP replaces workers one by one, so templates and
@@ -15,6 +17,7 @@ public final class Supervisor {
     private var listener: Listener?
     private var workers: [pid_t: timespec] = [:]
     private var restarts = 0
+    private let metrics = Metrics.forSupervisor()
 
     /// Prepares a supervisor that will re-run `executable` with `arguments` as workers.
     public init(configuration: Configuration, executable: String, arguments: [String]) {
@@ -93,7 +96,8 @@ public final class Supervisor {
             if !text.hasPrefix("LISTEN=") && !text.hasPrefix("GATEHOUSE_WORKER") { environment.append(text) }
             index += 1
         }
-        environment += ["LISTEN=stdin", "GATEHOUSE_WORKER=1", "GATEHOUSE_WORKER_RESTARTS=\(restarts)"]
+        environment += ["LISTEN=stdin", "GATEHOUSE_WORKER=1", "GATEHOUSE_WORKER_SUPERVISOR=\(getpid())"]
+        if let counters = metrics.sharedDescriptor { environment.append("GATEHOUSE_WORKER_METRICS=\(counters)") }
         var pid: pid_t = 0
         let status = withCStrings([executable] + arguments) { argv in
             withCStrings(environment) { envp in
@@ -118,6 +122,7 @@ public final class Supervisor {
             guard pid > 0 else { return }
             guard let started = workers.removeValue(forKey: pid) else { continue }
             restarts += 1
+            metrics.recordWorkerRestart()
             Log.event("worker_exited", ["pid": String(pid), "status": String(status), "restarts": String(restarts)])
             // A worker that dies right after starting (bad templates, say) would spin: pause.
             var now = timespec()

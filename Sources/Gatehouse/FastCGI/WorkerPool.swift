@@ -49,7 +49,7 @@ final class WorkerPool: Sendable {
     }
 
     private func workerLoop() {
-        let database = DatabaseConnection(conninfo: application.configuration.databaseConnInfo)
+        let database = DatabaseConnection(configuration: application.configuration)
         let metrics = application.metrics
         database.onConnect = { metrics.recordReconnect() }
         // Connect before the first request so it does not pay for the handshake; a database

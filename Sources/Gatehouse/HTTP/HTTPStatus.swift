@@ -24,4 +24,10 @@ public struct HTTPStatus: Sendable, Equatable, Hashable {
     public static let tooManyRequests = HTTPStatus(429, "Too Many Requests")
     public static let internalServerError = HTTPStatus(500, "Internal Server Error")
     public static let serviceUnavailable = HTTPStatus(503, "Service Unavailable")
+
+    /// Every status Gatehouse answers with, by code (the label set of `/metrics`).
+    static let all: [HTTPStatus] = [
+        .ok, .noContent, .seeOther, .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed,
+        .payloadTooLarge, .unsupportedMediaType, .tooManyRequests, .internalServerError, .serviceUnavailable,
+    ]
 }

@@ -1,37 +1,66 @@
 import Glibc
-import Synchronization
 
-/// Counters for `GET /metrics`, kept per worker process in memory.
+/// Counters for `GET /metrics`, for the whole instance: every worker process of one
+/// `gatehouse serve` adds to the same block of shared counters, so any worker's scrape
+/// reports all of them, and a replaced worker loses nothing.
 ///
-/// One mutex guards them all: a request takes it once, for a few dictionary updates,
-/// which costs far less than its database round trip.
+/// The block has a fixed layout (`Index`): requests are counted per registered route and
+/// per status Gatehouse emits, latency in a histogram with a microsecond sum. Without a
+/// supervisor (CGI, tests, a worker started by hand) the block is private to the process.
 public final class Metrics: Sendable {
     /// Upper bounds of the latency histogram, in seconds.
     static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+    /// Sign-in outcomes, in exposition order.
+    static let outcomes = ["failure", "locked", "success"]
+    /// Route labels: every registered path, and `unmatched` for 404/405 and refused requests.
+    static let routes = (Pages.paths + ["unmatched"]).sorted()
+    /// Status labels: every status Gatehouse emits, then `other` for any code not listed.
+    static let statuses = HTTPStatus.all.map { String($0.code) } + ["other"]
+    private static let routeIndex = Dictionary(uniqueKeysWithValues: routes.enumerated().map { ($1, $0) })
 
-    private struct State {
-        var requests: [RequestKey: Int] = [:]
-        var latencyCounts = [Int](repeating: 0, count: Metrics.buckets.count)
-        var latencySum = 0.0
-        var latencyCount = 0
-        var logins: [String: Int] = ["success": 0, "failure": 0, "locked": 0]
-        var databaseErrors = 0
-        var databaseReconnects = 0
+    /// Where each counter sits in the block.
+    private enum Index {
+        static let workerRestarts = 0
+        static let databaseErrors = 1
+        static let databaseConnects = 2
+        static let logins = 3  // + outcome
+        static let latency = logins + outcomes.count  // + bucket
+        static let latencyCount = latency + buckets.count
+        static let latencyMicroseconds = latencyCount + 1
+        static let requests = latencyMicroseconds + 1  // + route × statuses.count + status
+        static let count = requests + routes.count * statuses.count
+
+        static func request(route: Int, status: Int) -> Int {
+            requests + route * statuses.count + status
+        }
     }
 
-    private struct RequestKey: Hashable {
-        let route: String
-        let status: Int
+    private let counters: SharedCounters
+
+    /// Counters private to this process.
+    public init() {
+        counters = SharedCounters(count: Index.count, shared: false)
     }
 
-    private let state = Mutex(State())
-    /// Worker replacements the supervisor had made when this worker started.
-    let workerRestarts: Int
-
-    /// Creates empty counters; `workerRestarts` comes from the supervisor.
-    public init(workerRestarts: Int = 0) {
-        self.workerRestarts = workerRestarts
+    private init(_ counters: SharedCounters) {
+        self.counters = counters
     }
+
+    /// The supervisor's counters: a block its workers inherit (see `sharedDescriptor`).
+    static func forSupervisor() -> Metrics {
+        Metrics(SharedCounters(count: Index.count, shared: true))
+    }
+
+    /// A worker's counters: the supervisor's block behind the inherited `descriptor`, or
+    /// (logged) private ones when it cannot be mapped.
+    public static func inherited(_ descriptor: Int32) -> Metrics {
+        if let shared = SharedCounters(inherited: descriptor, count: Index.count) { return Metrics(shared) }
+        Log.event("metrics_private", ["descriptor": String(descriptor)])
+        return Metrics()
+    }
+
+    /// The descriptor for workers to inherit, when the block is shareable.
+    var sharedDescriptor: Int32? { counters.descriptor }
 
     /// Monotonic seconds, for durations.
     static func now() -> Double {
@@ -42,58 +71,67 @@ public final class Metrics: Sendable {
 
     /// Counts one answered request.
     func recordRequest(route: String, status: Int, seconds: Double) {
-        state.withLock { state in
-            state.requests[RequestKey(route: route, status: status), default: 0] += 1
-            if let bucket = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { state.latencyCounts[bucket] += 1 }
-            state.latencySum += seconds
-            state.latencyCount += 1
-        }
+        let routeNumber = Metrics.routeIndex[route] ?? Metrics.routeIndex["unmatched"]!
+        let statusNumber = Metrics.statuses.firstIndex(of: String(status)) ?? Metrics.statuses.count - 1
+        counters.add(Index.request(route: routeNumber, status: statusNumber))
+        if let bucket = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { counters.add(Index.latency + bucket) }
+        counters.add(Index.latencyCount)
+        counters.add(Index.latencyMicroseconds, UInt64(max(0, seconds * 1e6)))
     }
 
     /// Counts a sign-in outcome: `success`, `failure` or `locked`.
     func recordLogin(_ outcome: String) {
-        state.withLock { $0.logins[outcome, default: 0] += 1 }
+        guard let index = Metrics.outcomes.firstIndex(of: outcome) else { return }
+        counters.add(Index.logins + index)
     }
 
     /// Counts a database error seen by a request.
     func recordDatabaseError() {
-        state.withLock { $0.databaseErrors += 1 }
+        counters.add(Index.databaseErrors)
     }
 
     /// Counts a (re)connection to the database.
     func recordReconnect() {
-        state.withLock { $0.databaseReconnects += 1 }
+        counters.add(Index.databaseConnects)
+    }
+
+    /// Counts a worker process the supervisor replaced.
+    func recordWorkerRestart() {
+        counters.add(Index.workerRestarts)
     }
 
     /// The Prometheus text exposition of every counter, plus `liveSessions` when known.
     func exposition(liveSessions: Int?) -> String {
-        let snapshot = state.withLock { $0 }
         var out = ""
         out += "# HELP gatehouse_requests_total Requests answered, by route and status.\n# TYPE gatehouse_requests_total counter\n"
-        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.status) < ($1.key.route, $1.key.status) }) {
-            out += "gatehouse_requests_total{route=\"\(key.route)\",status=\"\(key.status)\"} \(count)\n"
+        for (routeNumber, route) in Metrics.routes.enumerated() {
+            for (statusNumber, status) in Metrics.statuses.enumerated() {
+                let count = counters[Index.request(route: routeNumber, status: statusNumber)]
+                if count > 0 { out += "gatehouse_requests_total{route=\"\(route)\",status=\"\(status)\"} \(count)\n" }
+            }
         }
         out += "# HELP gatehouse_request_duration_seconds Time to answer a request.\n# TYPE gatehouse_request_duration_seconds histogram\n"
-        var cumulative = 0
+        var cumulative: UInt64 = 0
         for (index, bound) in Metrics.buckets.enumerated() {
-            cumulative += snapshot.latencyCounts[index]
+            cumulative += counters[Index.latency + index]
             out += "gatehouse_request_duration_seconds_bucket{le=\"\(bound)\"} \(cumulative)\n"
         }
-        out += "gatehouse_request_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.latencyCount)\n"
-        out += "gatehouse_request_duration_seconds_sum \(snapshot.latencySum)\n"
-        out += "gatehouse_request_duration_seconds_count \(snapshot.latencyCount)\n"
+        let count = counters[Index.latencyCount]
+        out += "gatehouse_request_duration_seconds_bucket{le=\"+Inf\"} \(count)\n"
+        out += "gatehouse_request_duration_seconds_sum \(Double(counters[Index.latencyMicroseconds]) / 1e6)\n"
+        out += "gatehouse_request_duration_seconds_count \(count)\n"
         out += "# HELP gatehouse_logins_total Sign-in attempts by outcome.\n# TYPE gatehouse_logins_total counter\n"
-        for (outcome, count) in snapshot.logins.sorted(by: { $0.key < $1.key }) {
-            out += "gatehouse_logins_total{outcome=\"\(outcome)\"} \(count)\n"
+        for (index, outcome) in Metrics.outcomes.enumerated() {
+            out += "gatehouse_logins_total{outcome=\"\(outcome)\"} \(counters[Index.logins + index])\n"
         }
         out += "# HELP gatehouse_lockouts_total Sign-ins refused by the lockout limits.\n# TYPE gatehouse_lockouts_total counter\n"
-        out += "gatehouse_lockouts_total \(snapshot.logins["locked"] ?? 0)\n"
+        out += "gatehouse_lockouts_total \(counters[Index.logins + Metrics.outcomes.firstIndex(of: "locked")!])\n"
         out += "# HELP gatehouse_database_errors_total Requests that met a database error.\n# TYPE gatehouse_database_errors_total counter\n"
-        out += "gatehouse_database_errors_total \(snapshot.databaseErrors)\n"
+        out += "gatehouse_database_errors_total \(counters[Index.databaseErrors])\n"
         out += "# HELP gatehouse_database_connects_total Database connections opened (first and re-connections).\n# TYPE gatehouse_database_connects_total counter\n"
-        out += "gatehouse_database_connects_total \(snapshot.databaseReconnects)\n"
-        out += "# HELP gatehouse_worker_restarts_total Worker processes the supervisor had replaced when this worker started.\n# TYPE gatehouse_worker_restarts_total counter\n"
-        out += "gatehouse_worker_restarts_total \(workerRestarts)\n"
+        out += "gatehouse_database_connects_total \(counters[Index.databaseConnects])\n"
+        out += "# HELP gatehouse_worker_restarts_total Worker processes the supervisor replaced.\n# TYPE gatehouse_worker_restarts_total counter\n"
+        out += "gatehouse_worker_restarts_total \(counters[Index.workerRestarts])\n"
         if let liveSessions {
             out += "# HELP gatehouse_sessions_live Sessions not yet expired.\n# TYPE gatehouse_sessions_live gauge\n"
             out += "gatehouse_sessions_live \(liveSessions)\n"

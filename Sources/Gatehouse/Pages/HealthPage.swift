@@ -5,6 +5,7 @@ enum HealthPage {
             _ = try context.database.query("SELECT 1")
             return .text("ok\n")
         } catch {
+            context.application.metrics.recordDatabaseError()
             return .text("database unavailable\n", status: .serviceUnavailable)
         }
     }

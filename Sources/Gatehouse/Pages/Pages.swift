@@ -1,5 +1,12 @@
 /// Registers every route of Gatehouse on a router; each page lives in its own file.
 enum Pages {
+    /// Every path with a route, for the fixed label set of `/metrics`.
+    static let paths: [String] = {
+        var router = Router()
+        register(on: &router)
+        return router.paths
+    }()
+
     /// Adds all routes.
     static func register(on router: inout Router) {
         router.add("GET", "/", HomePage.show)

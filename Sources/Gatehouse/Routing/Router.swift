@@ -36,6 +36,9 @@ public struct Router: Sendable {
         routes[path, default: [:]][method] = Route(kind: kind, handler: handler)
     }
 
+    /// Every registered path.
+    var paths: [String] { Array(routes.keys) }
+
     /// Finds the route for a request; `HEAD` is served by the `GET` handler.
     public func match(method: String, path: String) -> Match {
         guard let methods = routes[path] else { return .notFound }

@@ -9,7 +9,7 @@ enum Maintenance {
     /// Starts the maintenance thread; it lives as long as the process.
     static func start(configuration: Configuration) {
         _ = Thread.spawn {
-            let database = DatabaseConnection(conninfo: configuration.databaseConnInfo)
+            let database = DatabaseConnection(configuration: configuration)
             let store = SessionStore(database: database, maxAge: configuration.sessionMaxAge,
                                      absoluteMaxAge: configuration.sessionAbsoluteMaxAge)
             var migrated = false

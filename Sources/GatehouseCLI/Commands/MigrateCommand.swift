@@ -4,7 +4,7 @@ import Gatehouse
 enum MigrateCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard arguments.isEmpty else { throw UsageError(message: "migrate takes no arguments") }
-        let database = DatabaseConnection(conninfo: configuration.databaseConnInfo)
+        let database = DatabaseConnection(configuration: configuration)
         let applied = try Migrations.run(on: database)
         if applied.isEmpty {
             print("schema is up to date (version \(Migrations.latestVersion))")

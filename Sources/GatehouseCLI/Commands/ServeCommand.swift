@@ -3,28 +3,30 @@ import Glibc
 
 /// `gatehouse serve`: parse templates, migrate, then supervise worker processes that
 /// answer FastCGI requests until SIGTERM. A worker is this same command re-executed by
-/// the supervisor with `GATEHOUSE_WORKER=1` and the listening socket on fd 0.
+/// the supervisor with `GATEHOUSE_WORKER=1` and the listening socket on fd 0; it also
+/// passes the shared `/metrics` counters and its own pid (`GATEHOUSE_WORKER_METRICS`,
+/// `GATEHOUSE_WORKER_SUPERVISOR`).
 enum ServeCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard arguments.isEmpty else { throw UsageError(message: "serve takes no arguments") }
-        let restarts = getenv("GATEHOUSE_WORKER_RESTARTS").flatMap { Int(String(cString: $0)) } ?? 0
+        let metrics = workerSetting("METRICS").flatMap { Int32($0) }.map(Metrics.inherited) ?? Metrics()
         let application: Application
         do {
-            application = try Application(configuration: configuration, metrics: Metrics(workerRestarts: restarts))
+            application = try Application(configuration: configuration, metrics: metrics)
         } catch {
             // A template syntax error stops start-up, naming file and line.
             printError("gatehouse: \(error)")
             return ExitStatus.failure
         }
         do {
-            if getenv("GATEHOUSE_WORKER").map({ String(cString: $0) }) == "1" {
-                try Server.run(application: application)
+            if workerSetting("") == "1" {
+                try Server.run(application: application, supervisor: workerSetting("SUPERVISOR").flatMap { Int32($0) })
                 return ExitStatus.ok
             }
             // Migrate before answering; with the database down, start anyway (pages answer
             // 503) and let each worker's maintenance thread migrate once it is back.
             do {
-                try Migrations.run(on: DatabaseConnection(conninfo: configuration.databaseConnInfo))
+                try Migrations.run(on: DatabaseConnection(configuration: configuration))
             } catch {
                 printError("gatehouse: migrations postponed: \(error)")
             }
@@ -36,5 +38,10 @@ enum ServeCommand {
             return ExitStatus.failure
         }
         return ExitStatus.ok
+    }
+
+    /// `GATEHOUSE_WORKER` (`name` empty) or `GATEHOUSE_WORKER_<name>` from the environment.
+    private static func workerSetting(_ name: String) -> String? {
+        getenv(name.isEmpty ? "GATEHOUSE_WORKER" : "GATEHOUSE_WORKER_" + name).map { String(cString: $0) }
     }
 }

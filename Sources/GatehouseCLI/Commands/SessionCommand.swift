@@ -5,7 +5,7 @@ enum SessionCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard let action = arguments.first else { throw UsageError(message: "session needs list, revoke or purge") }
         let rest = Array(arguments.dropFirst())
-        let database = DatabaseConnection(conninfo: configuration.databaseConnInfo)
+        let database = DatabaseConnection(configuration: configuration)
         let sessions = SessionAdmin(database: database)
         switch action {
         case "list":

@@ -5,7 +5,7 @@ enum UserCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard let action = arguments.first else { throw UsageError(message: "user needs add, passwd, scope, list or remove") }
         let rest = Array(arguments.dropFirst())
-        let database = DatabaseConnection(conninfo: configuration.databaseConnInfo)
+        let database = DatabaseConnection(configuration: configuration)
         let users = UserStore(database: database)
         let hasher = PasswordHasher(iterations: configuration.pbkdf2Iterations)
         let audit = AuditLog(database: database)

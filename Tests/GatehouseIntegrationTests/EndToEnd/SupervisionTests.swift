@@ -37,6 +37,20 @@ struct SupervisionTests {
         #expect(stack.stop() == 0)
     }
 
+    @Test("Workers whose supervisor was SIGKILLed notice within a second, drain and exit")
+    func orphanedWorkersExit() throws {
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "2"])
+        try Stack.waitFor { Self.children(of: stack.responderPID).count == 2 }
+        let workers = Self.children(of: stack.responderPID)
+        defer { for pid in workers where !Signals.hasEnded(pid) { kill(pid, SIGKILL) } }
+        kill(stack.responderPID, SIGKILL)
+        let killed = Date()
+        try Stack.waitFor(seconds: 5) { workers.allSatisfy(Signals.hasEnded) }
+        #expect(Date().timeIntervalSince(killed) < 3.0)
+        #expect(stack.responderLog.contains("supervisor_gone=\(stack.responderPID)"))
+        #expect(stack.stop() == 128 + SIGKILL)
+    }
+
     @Test("SIGHUP replaces every worker with no failed request")
     func reload() throws {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "2"])

@@ -70,6 +70,16 @@ struct ConfigurationValidationTests {
         #expect(ConfigFixtures.error(["WORKERS": "1024", "WORKER_PROCESSES": "64", "DB_PORT": "5432,5433"]) == nil)
     }
 
+    @Test func databaseTimeout() throws {
+        #expect(try ConfigFixtures.load(["SECRET_KEY": secret]).databaseTimeout == 2)
+        #expect(try ConfigFixtures.load(["SECRET_KEY": secret, "DATABASE_TIMEOUT": "0.5"]).databaseTimeout == 0.5)
+        #expect(try ConfigFixtures.load(["SECRET_KEY": secret, "DATABASE_TIMEOUT": "30"]).databaseTimeout == 30)
+        for value in ["0", "-1", "abc", "1e3", " 2", "inf", "nan", "3601", "0.05", ".", "1.2.3"] {
+            #expect(ConfigFixtures.error(["DATABASE_TIMEOUT": value])?.key == "DATABASE_TIMEOUT", "\(value)")
+        }
+        #expect(ConfigFixtures.error(["DATABASE_TIMEOUT": "0"])?.message == #"expected seconds from 0.1 to 3600, got "0""#)
+    }
+
     @Test func absoluteMaxAgeBelowIdleMaxAge() {
         let error = ConfigFixtures.error(["SESSION_MAX_AGE": "7200", "SESSION_ABSOLUTE_MAX_AGE": "3600"])
         #expect(error?.key == "SESSION_ABSOLUTE_MAX_AGE")
