@@ -10,7 +10,7 @@ help:
 	@echo "make test   build and run every test (unit, PostgreSQL, nginx end-to-end)"
 	@echo "make bench  wrk through nginx: Gatehouse beside the floor responder (bench/results/latest.md)"
 	@echo "make fuzz   libFuzzer targets, FUZZ_SECONDS (60) each"
-	@echo "make faults scripted faults (worker kill, database stop, reload, drain, two instances)"
+	@echo "make faults scripted faults (worker kill, database stop and freeze, reload, drain, two instances)"
 	@echo "make soak   SOAK_MINUTES (10) of mixed load at ~70% capacity"
 
 deps:

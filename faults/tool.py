@@ -8,7 +8,7 @@
     tool.py children PID
     tool.py kill-worker PID          kill -9 one worker, time its replacement
     tool.py hup PID                  SIGHUP, time the replacement of every worker
-    tool.py metrics --port P --pids "A B" --out FILE
+    tool.py metrics --port P --out FILE
     tool.py metrics-diff BEFORE AFTER
 
 Every load request goes to 127.0.0.1 on a new connection (nginx's keep-alive would only
@@ -232,8 +232,10 @@ def analyze(args):
         home_ok = [r for r in records if r["label"] == "home" and r["status"] == 200 and r["start"] >= thaw]
         recovered = min((r["end"] for r in home_ok), default=None)
         out["recovery"] = f"{recovered - thaw:.3f}" if recovered is not None else "never"
-        overlapping_ids = {id(r) for r in overlapping}
-        failed = [r for r in records if not ok(r, extra=(503,) if id(r) in overlapping_ids else ())]
+        # 503 is expected from the freeze until the first 200 after the thaw, as in pgdown.
+        until = recovered if recovered is not None else float("inf")
+        outage = {id(r) for r in records if r["end"] > freeze and r["start"] < until}
+        failed = [r for r in records if not ok(r, extra=(503,) if id(r) in outage else ())]
         slow = [r for r in records if r["end"] - r["start"] > args.slow]
         frozen_longest = max((r["end"] - r["start"] for r in overlapping), default=0.0)
         no_db = [r for r in overlapping if r["label"] == "page"]
@@ -346,19 +348,16 @@ def scrape(port):
 
 
 def metrics(args):
-    """Scrapes until every worker in --pids answered once (each scrape sees one worker)."""
-    wanted = set(args.pids.split())
-    seen = {}
+    """One scrape: every worker reports the counters of all of them."""
     deadline = time.time() + args.timeout
-    while time.time() < deadline and not wanted <= set(seen):
+    got = scrape(args.port)
+    while not got and time.time() < deadline:
+        time.sleep(0.05)
         got = scrape(args.port)
-        if got and got[0]:
-            seen[got[0]] = got[1]
     with open(args.out, "w") as f:
-        json.dump(seen, f)
-    missing = wanted - set(seen)
-    if missing:
-        print(f"metrics: no scrape reached worker(s) {' '.join(sorted(missing))}", file=sys.stderr)
+        json.dump(got[1] if got else {}, f)
+    if not got:
+        print("metrics: no scrape answered", file=sys.stderr)
 
 
 def metrics_diff(args):
@@ -366,21 +365,11 @@ def metrics_diff(args):
         before = json.load(f)
     with open(args.after) as f:
         after = json.load(f)
-    delta = {}
-    for pid, values in after.items():
-        old = before.get(pid, {})
-        for key in ("requests", "requests_5xx", "db_errors", "db_connects", "logins"):
-            delta[key] = delta.get(key, 0) + values.get(key, 0) - old.get(key, 0)
-    restarts_before = max((v.get("restarts", 0) for v in before.values()), default=0)
-    restarts_after = max((v.get("restarts", 0) for v in after.values()), default=0)
-    gone = sorted(set(before) - set(after))
-    new = sorted(set(after) - set(before))
-    text = (f"requests +{delta.get('requests', 0)} (5xx +{delta.get('requests_5xx', 0)}), "
-            f"db errors +{delta.get('db_errors', 0)}, db connects +{delta.get('db_connects', 0)}, "
-            f"logins +{delta.get('logins', 0)}, worker restarts {restarts_before}→{restarts_after}")
-    if gone or new:
-        text += f"; workers gone {','.join(gone) or '-'} (their counts lost), new {','.join(new) or '-'}"
-    print(text)
+    delta = {key: after.get(key, 0) - before.get(key, 0)
+             for key in ("requests", "requests_5xx", "db_errors", "db_connects", "logins")}
+    print(f"requests +{delta['requests']} (5xx +{delta['requests_5xx']}), "
+          f"db errors +{delta['db_errors']}, db connects +{delta['db_connects']}, "
+          f"logins +{delta['logins']}, worker restarts {before.get('restarts', 0)}→{after.get('restarts', 0)}")
 
 
 # ------------------------------------------------------------------ main
@@ -413,7 +402,6 @@ def main():
         p.add_argument("--timeout", type=float, default=10)
     p = sub.add_parser("metrics")
     p.add_argument("--port", type=int, required=True)
-    p.add_argument("--pids", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--timeout", type=float, default=5)
     p = sub.add_parser("metrics-diff")
