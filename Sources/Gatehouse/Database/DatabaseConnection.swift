@@ -208,7 +208,6 @@ public final class DatabaseConnection {
     private func rows(of result: OpaquePointer) -> QueryResult {
         let rowCount = PQntuples(result)
         let columnCount = PQnfields(result)
-        let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
         var rows: [[String?]] = []
         rows.reserveCapacity(Int(rowCount))
         for row in 0..<rowCount {
@@ -217,7 +216,7 @@ public final class DatabaseConnection {
             })
         }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
-        return QueryResult(columns: columns, rows: rows, affectedRows: affected)
+        return QueryResult(rows: rows, affectedRows: affected)
     }
 }
 
@@ -229,16 +228,20 @@ private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeP
 /// Packs optional strings into one contiguous buffer (never `UnsafePointer(array)`), so
 /// every pointer stays valid while libpq reads them.
 private func withCParameters<R>(_ values: [String?], terminated: Bool = false, _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-    var storage: [CChar] = []
+    // All values NUL-terminated in one buffer, then pointers into it: two allocations.
+    var storage: [UInt8] = []
+    storage.reserveCapacity(values.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 })
     var offsets: [Int?] = []
+    offsets.reserveCapacity(values.count)
     for value in values {
         guard let value else { offsets.append(nil); continue }
         offsets.append(storage.count)
-        storage.append(contentsOf: value.utf8.map { CChar(bitPattern: $0) })
+        storage.append(contentsOf: value.utf8)
         storage.append(0)
     }
-    return storage.withUnsafeBufferPointer { buffer in
-        var pointers: [UnsafePointer<CChar>?] = offsets.map { offset in offset.map { buffer.baseAddress! + $0 } }
+    return storage.withUnsafeBytes { buffer in
+        let base = buffer.baseAddress?.assumingMemoryBound(to: CChar.self)
+        var pointers: [UnsafePointer<CChar>?] = offsets.map { offset in offset.map { UnsafePointer(base! + $0) } }
         if terminated { pointers.append(nil) }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }

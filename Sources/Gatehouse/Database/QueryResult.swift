@@ -1,7 +1,5 @@
 /// The rows of one statement, copied out of libpq as text.
 public struct QueryResult: Sendable {
-    /// Column names in order.
-    public let columns: [String]
     /// Each row's values in column order; `nil` is SQL NULL.
     public let rows: [[String?]]
     /// Rows inserted, updated or deleted (`PQcmdTuples`).
