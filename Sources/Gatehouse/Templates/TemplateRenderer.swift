@@ -130,17 +130,26 @@ struct TemplateRenderer {
         guard let first = path.first else { return stack.last }
         var found: TemplateValue?
         for context in stack.reversed() {
-            if case .object(let fields) = context, let value = fields[first] {
+            if case .object(let fields) = context, let value = Self.field(first, of: fields) {
                 found = value
                 break
             }
         }
         guard var value = found else { return nil }
         for key in path.dropFirst() {
-            guard case .object(let fields) = value, let next = fields[key] else { return nil }
+            guard case .object(let fields) = value, let next = Self.field(key, of: fields) else { return nil }
             value = next
         }
         return value
+    }
+
+    /// `fields[key]`, found in a small object by comparing keys instead of hashing: view
+    /// models hold a handful of short names, which compare in a few instructions while
+    /// hashing one costs a hundred or more, and a page looks up dozens.
+    private static func field(_ key: String, of fields: [String: TemplateValue]) -> TemplateValue? {
+        guard fields.count <= 8 else { return fields[key] }
+        for (name, value) in fields where name == key { return value }
+        return nil
     }
 
     /// Writes a value as text; lists and objects have no text form and write nothing.
