@@ -324,7 +324,7 @@ ensure_stack() {
     fi
     if [ ! -x "$bin" ]; then
         log "building the release binary"
-        swift build -c release -Xswiftc -warnings-as-errors
+        swift build -c release --static-swift-stdlib -Xswiftc -warnings-as-errors
     fi
     log "starting the make run stack (scripts/run.sh, log in .build/bench/run.log)"
     PORT=$port "$root/scripts/run.sh" >"$work/run.log" 2>&1 &

@@ -2,10 +2,14 @@ import Dispatch
 import Glibc
 import Synchronization
 
-/// Threads that run PBKDF2 at a lower CPU priority (nice 10), so a storm of sign-ins
+/// Threads that run PBKDF2 at the lowest CPU priority (nice 19), so a storm of sign-ins
 /// cannot starve page views: a worker thread hands its hash here and waits, and the
-/// scheduler gives the page-view threads (nice 0) about ten times the share of a core.
+/// scheduler weighs a page-view thread (nice 0) about seventy times a hashing thread.
+/// Sign-ins still get every core that page views leave idle.
 public final class HashingPool: Sendable {
+    /// The nice value of hashing threads.
+    static let niceValue: Int32 = 19
+
     /// The process's pool: one hashing thread per online core.
     public static let shared = HashingPool(threads: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
@@ -17,7 +21,7 @@ public final class HashingPool: Sendable {
         for _ in 0..<max(1, threads) {
             _ = Thread.spawn { [self] in
                 // Raising one's own nice value needs no privilege; it is never lowered again.
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), HashingPool.currentThreadID(), 10)
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), HashingPool.currentThreadID(), HashingPool.niceValue)
                 while true {
                     available.wait()
                     let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
