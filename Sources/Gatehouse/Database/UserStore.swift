@@ -122,7 +122,7 @@ public struct UserStore {
             FROM users WHERE \(condition) ORDER BY username
             """, parameters).rows.compactMap { row in
             guard let id = row[0].flatMap({ Int($0) }), let username = row[1] else { return nil }
-            let scopes = (row[4] ?? "").split(separator: " ").map(String.init)
+            let scopes = User.scopes(spaceSeparated: row[4] ?? "")
             return User(id: id, username: username, firstName: row[2], lastName: row[3], scopes: scopes)
         }
     }

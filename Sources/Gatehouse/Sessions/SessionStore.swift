@@ -58,7 +58,7 @@ public struct SessionStore {
         let result = try database.execute(SessionStore.lookupStatement, [token.storageKey, String(maxAge), String(absoluteMaxAge)])
         guard let row = result.rows.first, let sessionID = row[0].flatMap({ Int($0) }),
               let userID = row[1].flatMap({ Int($0) }), let username = row[2] else { return nil }
-        let scopes = (row[5] ?? "").split(separator: " ").map(String.init)
+        let scopes = User.scopes(spaceSeparated: row[5] ?? "")
         let user = User(id: userID, username: username, firstName: row[3], lastName: row[4], scopes: scopes)
         return Found(sessionID: sessionID, user: user)
     }
