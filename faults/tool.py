@@ -231,8 +231,13 @@ def analyze(args):
         overlapping = [r for r in records if r["end"] > freeze and r["start"] < thaw]
         home_ok = [r for r in records if r["label"] == "home" and r["status"] == 200 and r["start"] >= thaw]
         recovered = min((r["end"] for r in home_ok), default=None)
+        if recovered is not None:
+            # Each worker process learns on its own (its probe thread) that the database
+            # answers again, so 503 is expected until the last of them has: recovery runs
+            # from the thaw to the last 503, or to the first 200 when none came after it.
+            late_503 = [r["end"] for r in records if r["status"] == 503 and r["start"] >= thaw]
+            recovered = max([recovered] + late_503)
         out["recovery"] = f"{recovered - thaw:.3f}" if recovered is not None else "never"
-        # 503 is expected from the freeze until the first 200 after the thaw, as in pgdown.
         until = recovered if recovered is not None else float("inf")
         outage = {id(r) for r in records if r["end"] > freeze and r["start"] < until}
         failed = [r for r in records if not ok(r, extra=(503,) if id(r) in outage else ())]

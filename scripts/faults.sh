@@ -11,7 +11,7 @@
 #                         revoke on one (web or CLI) is seen by the other on its next request
 #   6 PostgreSQL frozen   SIGSTOP for 4 s: no answer slower than the 2 s DATABASE_TIMEOUT plus
 #                         0.5 s (database pages 503 until they recover, other pages unaffected);
-#                         first 200 on an authenticated GET / at most 2 s after the thaw
+#                         every worker answering again (last 503) at most 2 s after the thaw
 #   7 broken template     a template broken, then SIGHUP: the old workers keep answering
 # /metrics is read before and after each scenario (every worker reports the instance's totals).
 #
@@ -310,7 +310,7 @@ load_stop
 eval "$(python3 "$tool" analyze freeze --records "$load_out" --at "freeze=$freeze" --at "thaw=$thaw" --slow 2.5)"
 snapshot "$tmp/m6b.json" "$port_a"
 echo "   while frozen: $frozen_requests requests ($frozen_statuses), longest ${frozen_longest} s; GET /auth (no database) longest ${page_longest} s"
-echo "   sent $sent ($statuses), failed $failed, slower than 2.5 s: $slow; first 200 on GET / ${recovery} s after the thaw"
+echo "   sent $sent ($statuses), failed $failed, slower than 2.5 s: $slow; every worker answering again ${recovery} s after the thaw"
 report_metrics "" "$tmp/m6a.json" "$tmp/m6b.json"
 [ "$verdict" = ok ] || echo "   FAIL: $why"
 row "6 PostgreSQL frozen" "$sent" "$failed" "$longest s" "$recovery s" "none > 2.5 s, recovery ≤ 2 s" "$verdict"
