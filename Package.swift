@@ -25,8 +25,8 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
-        // <sys/epoll.h>, part of libc but missing from Swift's Glibc module.
-        .systemLibrary(name: "CEpoll"),
+        // epoll and getrandom: libc, but missing from Swift's Glibc module.
+        .systemLibrary(name: "CLinux"),
         // SHA-256, HMAC and PBKDF2 over libcrypto's SHA-256 functions without EVP set-up (see sha256_fast.c).
         .target(
             name: "CSHA256",
@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CSharedCounters"),
         .target(
             name: "Gatehouse",
-            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CSharedCounters", "CEpoll"],
+            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CSharedCounters", "CLinux"],
             swiftSettings: strictness),
         .executableTarget(
             name: "GatehouseCLI",

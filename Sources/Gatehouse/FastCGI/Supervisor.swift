@@ -97,6 +97,10 @@ public final class Supervisor {
             index += 1
         }
         environment += ["LISTEN=stdin", "GATEHOUSE_WORKER=1", "GATEHOUSE_WORKER_SUPERVISOR=\(getpid())"]
+        // GnuTLS comes in with libpq's LDAP support and, unless told not to, sets itself up
+        // when loaded (about 1 MB per process); a worker never uses it, and OpenLDAP
+        // initialises it explicitly if an ldap:// service lookup ever does.
+        environment.append("GNUTLS_NO_IMPLICIT_INIT=1")
         if let counters = metrics.sharedDescriptor { environment.append("GATEHOUSE_WORKER_METRICS=\(counters)") }
         var pid: pid_t = 0
         let status = withCStrings([executable] + arguments) { argv in

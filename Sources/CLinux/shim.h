@@ -1,0 +1,8 @@
+#ifndef GATEHOUSE_CLINUX_SHIM_H
+#define GATEHOUSE_CLINUX_SHIM_H
+// Linux calls in libc that Swift's Glibc module does not export: epoll, for the worker
+// threads' accept wait (WorkerPool.swift), and getrandom, the kernel's CSPRNG
+// (SecureRandom.swift).
+#include <sys/epoll.h>
+#include <sys/random.h>
+#endif
