@@ -127,7 +127,7 @@ struct RequestParams {
     /// The path is the URI up to the first `?` byte (bytes, not Characters: a combining
     /// character after the path must not hide the `?`).
     private mutating func setPath(uri: UnsafeRawBufferPointer) {
-        let path = uri.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false).first ?? uri[...]
+        let path = uri[..<(uri.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)]
         request.path = path.isEmpty ? "/" : String(decoding: path, as: UTF8.self)
     }
 
