@@ -49,7 +49,8 @@ if [ "$("$bin" user list --count)" = "0" ]; then
     echo "created user admin with password: $password   (shown once)"
 fi
 
-"$bin" serve 2>>"$run/gatehouse.log" &
+# As deploy/gatehouse.service: GnuTLS (from libpq's LDAP support) not set up at load.
+GNUTLS_NO_IMPLICIT_INIT=1 "$bin" serve 2>>"$run/gatehouse.log" &
 responder=$!
 for _ in $(seq 100); do [ -S "$run/gatehouse.sock" ] && break; sleep 0.05; done
 scripts/nginx.sh start "$run/nginx" "$port" "unix:$run/gatehouse.sock"
