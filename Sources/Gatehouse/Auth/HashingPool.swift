@@ -1,15 +1,18 @@
+import CLinux
 import Dispatch
 import Glibc
 import Synchronization
 
-/// Threads that run PBKDF2 at the lowest CPU priority (nice 19), so a storm of sign-ins
-/// cannot starve page views: a worker thread hands its hash here and waits, and the
-/// scheduler weighs a page-view thread (nice 0) about seventy times a hashing thread.
-/// Sign-ins still get every core that page views leave idle.
+/// Threads that run PBKDF2 under SCHED_IDLE, so a storm of sign-ins cannot starve page
+/// views: a worker thread hands its hash here and waits.
+///
+/// Nice values only weigh threads within one scheduling group (a session, a systemd
+/// service), and the kernel gives each group an equal share whatever the nice values
+/// inside: nice-19 hashing still took its group's share from nginx and PostgreSQL, and a
+/// page view's next step waited behind it for a time slice. Any ordinary thread waking
+/// on a core preempts a SCHED_IDLE one at once, so hashing runs in the gaps that page
+/// views leave, and sign-ins still get every core nothing else wants.
 public final class HashingPool: Sendable {
-    /// The nice value of hashing threads.
-    static let niceValue: Int32 = 19
-
     /// The process's pool: one hashing thread per online core.
     public static let shared = HashingPool(threads: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
@@ -20,8 +23,9 @@ public final class HashingPool: Sendable {
     public init(threads: Int) {
         for _ in 0..<max(1, threads) {
             _ = Thread.spawn { [self] in
-                // Raising one's own nice value needs no privilege; it is never lowered again.
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), HashingPool.currentThreadID(), HashingPool.niceValue)
+                // Lowering one's own scheduling class needs no privilege.
+                var parameters = sched_param()
+                _ = pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameters)
                 while true {
                     available.wait()
                     let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
@@ -29,15 +33,6 @@ public final class HashingPool: Sendable {
                 }
             }
         }
-    }
-
-    /// This thread's kernel id (`gettid`, which Swift cannot call), from /proc/thread-self.
-    static func currentThreadID() -> id_t {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let length = readlink("/proc/thread-self", &buffer, buffer.count - 1)
-        guard length > 0 else { return 0 }
-        let text = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return text.split(separator: "/").last.flatMap { id_t($0) } ?? 0
     }
 
     /// Runs `work` on a hashing thread and returns its result; the caller blocks meanwhile.

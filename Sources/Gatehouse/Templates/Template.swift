@@ -77,4 +77,9 @@ struct TemplateNodes: Sendable {
         }
         unindented = merged
     }
+
+    /// The form to walk under `indentation`.
+    func walked(under indentation: [UInt8]) -> [TemplateNode] {
+        indentation.isEmpty ? unindented : full
+    }
 }

@@ -54,7 +54,7 @@ struct TemplateRenderer {
     }
 
     private mutating func renderSection(_ value: TemplateValue, inverted: Bool, _ nodes: TemplateNodes, into buffer: inout [UInt8]) {
-        let children = indentation.isEmpty ? nodes.unindented : nodes.full
+        let children = nodes.walked(under: indentation)
         if inverted {
             if !value.isTruthy { render(children[...], into: &buffer) }
         } else if case .list(let items) = value {
@@ -89,7 +89,7 @@ struct TemplateRenderer {
             overrides[blockName] = BlockOverride(nodes: nodes, scope: savedOverrides)
         }
         depth += 1
-        render((indentation.isEmpty ? template.nodes.unindented : template.nodes.full)[...], into: &buffer)
+        render(template.nodes.walked(under: indentation)[...], into: &buffer)
         depth -= 1
         indentation = savedIndentation
         overrides = savedOverrides

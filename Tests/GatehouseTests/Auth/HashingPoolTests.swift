@@ -4,16 +4,16 @@ import Testing
 
 @Suite("Hashing pool")
 struct HashingPoolTests {
-    @Test("Work runs on another thread at the lowest priority (nice 19) and its result comes back")
+    @Test("Work runs on another thread under SCHED_IDLE and its result comes back")
     func lowPriority() {
         let pool = HashingPool(threads: 1)
-        let caller = HashingPool.currentThreadID()
-        let (thread, nice) = pool.run { () -> (id_t, Int32) in
-            let id = HashingPool.currentThreadID()
-            return (id, getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id))
+        let caller = pthread_self()
+        let (thread, policy) = pool.run { () -> (pthread_t, Int32) in
+            (pthread_self(), sched_getscheduler(0))
         }
-        #expect(thread != caller)
-        #expect(nice == 19)
+        #expect(pthread_equal(thread, caller) == 0)
+        #expect(policy == 5)  // SCHED_IDLE (linux/sched.h)
+        #expect(sched_getscheduler(0) == SCHED_OTHER)
     }
 
     @Test("Many callers at once all get their own answers")
