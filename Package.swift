@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
-        // epoll and getrandom: libc, but missing from Swift's Glibc module.
+        // epoll and SCHED_IDLE: libc, but missing from Swift's Glibc module.
         .systemLibrary(name: "CLinux"),
         // SHA-256, HMAC and PBKDF2 over libcrypto's SHA-256 functions without EVP set-up (see sha256_fast.c).
         .target(

@@ -27,7 +27,7 @@ public struct PasswordHasher: Sendable {
 
     /// Hashes `password` (its UTF-8 bytes) with a fresh 16-byte random salt.
     public func hash(_ password: String) -> PasswordHash {
-        let salt = SecureRandom.bytes(Self.saltLength)
+        let salt = OpenSSL.randomBytes(Self.saltLength)
         let key = OpenSSL.pbkdf2SHA256(
             password: Array(password.utf8), salt: salt,
             iterations: iterations, length: Self.hashLength)

@@ -1,9 +1,8 @@
 import CCrypto
 import CSHA256
 
-/// Gatehouse's only door to libcrypto: SHA-256, HMAC, PBKDF2 and constant-time
-/// comparison, all in terms of byte arrays (randomness comes from the kernel:
-/// `SecureRandom`).
+/// Gatehouse's only door to libcrypto: randomness, SHA-256, HMAC, PBKDF2 and
+/// constant-time comparison, all in terms of byte arrays.
 ///
 /// This is the one Swift file that imports `CCrypto` (and the `CSHA256` shim
 /// built on it), so no OpenSSL type can leak into the rest of the library.
@@ -13,6 +12,22 @@ import CSHA256
 public enum OpenSSL {
     /// Length in bytes of a SHA-256 digest and of an HMAC-SHA256 tag.
     public static let sha256Length = 32
+
+    /// Returns `count` bytes from OpenSSL's CSPRNG (SPEC.md: session tokens are "32
+    /// bytes from the OpenSSL CSPRNG").
+    ///
+    /// A failing CSPRNG cannot be worked around (no safe token, salt or key
+    /// could be made), so failure traps instead of throwing.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        precondition(count >= 0 && count <= Int(Int32.max), "randomBytes: bad count \(count)")
+        guard count > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard RAND_bytes(buffer.baseAddress, Int32(count)) == 1 else {
+                fatalError("RAND_bytes failed: the OpenSSL CSPRNG is unusable")
+            }
+            initialized = count
+        }
+    }
 
     /// Returns the SHA-256 digest of `bytes`.
     ///

@@ -18,7 +18,7 @@ public struct SessionToken: Sendable, Hashable {
 
     /// Mints a fresh token from the OpenSSL CSPRNG.
     public static func generate() -> SessionToken {
-        SessionToken(validatedText: Base64URL.encode(SecureRandom.bytes(byteCount)))
+        SessionToken(validatedText: Base64URL.encode(OpenSSL.randomBytes(byteCount)))
     }
 
     /// Accepts a cookie value only if it is exactly 43 base64url characters.

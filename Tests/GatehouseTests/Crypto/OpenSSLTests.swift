@@ -40,10 +40,10 @@ import Testing
     @Test("A prepared HMAC key tags as libcrypto's one-shot HMAC, for keys and messages of every size around a block")
     func preparedKeyMatchesLibcrypto() {
         for keyLength in [0, 1, 31, 32, 63, 64, 65, 128, 200] {
-            let key = SecureRandom.bytes(keyLength)
+            let key = OpenSSL.randomBytes(keyLength)
             let prepared = OpenSSL.HMACKey(key)
             for messageLength in [0, 1, 43, 55, 56, 64, 119, 120, 1000] {
-                let message = SecureRandom.bytes(messageLength)
+                let message = OpenSSL.randomBytes(messageLength)
                 #expect(prepared.tag(message) == OpenSSL.hmacReferenceSHA256(key: key, message: message),
                         "key \(keyLength) bytes, message \(messageLength) bytes")
             }
@@ -53,12 +53,12 @@ import Testing
     }
 
     @Test("random bytes have the asked length and differ")
-    func secureRandomBytes() {
-        #expect(SecureRandom.bytes(0).isEmpty)
-        #expect(SecureRandom.bytes(1).count == 1)
-        #expect(SecureRandom.bytes(1000).count == 1000)
-        let a = SecureRandom.bytes(32)
-        let b = SecureRandom.bytes(32)
+    func randomBytes() {
+        #expect(OpenSSL.randomBytes(0).isEmpty)
+        #expect(OpenSSL.randomBytes(1).count == 1)
+        #expect(OpenSSL.randomBytes(1000).count == 1000)
+        let a = OpenSSL.randomBytes(32)
+        let b = OpenSSL.randomBytes(32)
         #expect(a.count == 32)
         #expect(a != b)
     }
