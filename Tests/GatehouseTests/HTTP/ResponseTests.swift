@@ -1,0 +1,27 @@
+@testable import Gatehouse
+import Testing
+
+@Suite("Response head")
+struct ResponseTests {
+    @Test("Header lookup ignores ASCII case only")
+    func headerLookup() {
+        let response = Response(headers: [("Content-Type", "text/html"), ("X-A@", "one")])
+        #expect(response.header("content-type") == "text/html")
+        #expect(response.header("CONTENT-TYPE") == "text/html")
+        #expect(response.header("Content-Typ") == nil)
+        #expect(response.header("x-a@") == "one")
+        // `@` and `` ` `` differ only in the bit that case flips for letters.
+        #expect(response.header("X-A`") == nil)
+        #expect(response.isHTML)
+    }
+
+    @Test("The head carries the status, headers, cookies and a Content-Length")
+    func serialized() {
+        var response = Response.html(Array("<p>hi</p>".utf8), status: .notFound)
+        response.cookies.append(SetCookie(name: "session", value: "abc", maxAge: 60, secure: false))
+        let text = String(decoding: response.serialized(), as: UTF8.self)
+        #expect(text == "Status: 404 Not Found\r\nContent-Type: text/html; charset=utf-8\r\n"
+            + "Set-Cookie: session=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Lax\r\n"
+            + "Content-Length: 9\r\n\r\n<p>hi</p>")
+    }
+}
