@@ -105,6 +105,15 @@ forget_serve() {
     stack_serve_pids=("${kept[@]}")
 }
 
+# serve_ready SOCKET LOGFILE PORT: serve_start, then wait until the nginx on PORT (started
+# before, pointing at SOCKET) answers /healthz and both workers are up.
+serve_ready() {
+    serve_start "$1" "$2"
+    wait_healthy "$3" || die "gatehouse serve on $1 does not answer /healthz through :$3"
+    local i
+    for ((i = 0; i < 100; i++)); do [ "$(worker_pids "$serve_pid" | wc -w)" = 2 ] && break; sleep 0.05; done
+}
+
 # nginx_start DIR PORT SOCKET
 nginx_start() {
     "$root/scripts/nginx.sh" start "$1" "$2" "unix:$3"

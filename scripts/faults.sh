@@ -105,11 +105,9 @@ PBKDF2_ITERATIONS=3000000 user_add slow 'slow password 1' authenticated
 
 sock_a="$tmp/gh.sock"
 port_a=$(free_port)
-serve_start "$sock_a" "$tmp/serve-a.log"
-pid_a=$serve_pid
 nginx_start "$tmp/nginx-a" "$port_a" "$sock_a"
-wait_healthy "$port_a" || die "the stack does not answer /healthz on :$port_a"
-for _ in $(seq 100); do [ "$(worker_pids "$pid_a" | wc -w)" = 2 ] && break; sleep 0.05; done
+serve_ready "$sock_a" "$tmp/serve-a.log" "$port_a"
+pid_a=$serve_pid
 token=$(login "$port_a" alice 'alice password 1') || die "signing in as alice failed"
 [ "$(status_of "$port_a" / "$token")" = 200 ] || die "GET / with alice's cookie is not 200"
 log "stack up: nginx :$port_a → gatehouse serve $pid_a (workers $(worker_pids "$pid_a" | tr ' ' ,)), PostgreSQL :$pg_port; load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -235,10 +233,8 @@ row "4 SIGTERM" "$sent" "$failed (+1 slow sign-in: ${slow_status:-none})" "$long
     "in-flight complete, exit 0" "$verdict"
 # The counters went with that instance; nothing to compare after.
 # Start instance A again for scenario 5 (same socket and nginx).
-serve_start "$sock_a" "$tmp/serve-a.log"
+serve_ready "$sock_a" "$tmp/serve-a.log" "$port_a"
 pid_a=$serve_pid
-wait_healthy "$port_a" || die "instance A did not come back after SIGTERM"
-for _ in $(seq 100); do [ "$(worker_pids "$pid_a" | wc -w)" = 2 ] && break; sleep 0.05; done
 
 # ---------------------------------------------------------------- 5 two instances
 
@@ -246,11 +242,9 @@ echo
 log "5. two instances on one database"
 sock_b="$tmp/gh-b.sock"
 port_b=$(free_port)
-serve_start "$sock_b" "$tmp/serve-b.log"
-pid_b=$serve_pid
 nginx_start "$tmp/nginx-b" "$port_b" "$sock_b"
-wait_healthy "$port_b" || die "instance B does not answer /healthz on :$port_b"
-for _ in $(seq 100); do [ "$(worker_pids "$pid_b" | wc -w)" = 2 ] && break; sleep 0.05; done
+serve_ready "$sock_b" "$tmp/serve-b.log" "$port_b"
+pid_b=$serve_pid
 snapshot "$tmp/m5a.json" "$port_a"
 snapshot "$tmp/m5aB.json" "$port_b"
 load_start two "$home_a" "$check_a" "home|$port_b|GET|/|session=$token|200" "check|$port_b|GET|/auth/check|session=$token|204"

@@ -32,11 +32,9 @@ stack_init
 user_add "$user" "$password" authenticated admin
 sock="$tmp/gh.sock"
 port=$(free_port)
-serve_start "$sock" "$tmp/serve.log"
-pid=$serve_pid
 nginx_start "$tmp/nginx" "$port" "$sock"
-wait_healthy "$port" || die "the stack does not answer /healthz on :$port"
-for _ in $(seq 100); do [ "$(worker_pids "$pid" | wc -w)" = 2 ] && break; sleep 0.05; done
+serve_ready "$sock" "$tmp/serve.log" "$port"
+pid=$serve_pid
 token=$(login "$port" "$user" "$password") || die "signing in as $user failed"
 [ "$(status_of "$port" / "$token")" = 200 ] || die "GET / with the session cookie is not 200"
 url="http://127.0.0.1:$port"
