@@ -13,6 +13,7 @@ let package = Package(
     name: "Gatehouse",
     products: [
         .executable(name: "gatehouse", targets: ["GatehouseCLI"]),
+        .executable(name: "gatehouse-supervisor", targets: ["GatehouseSupervisorTool"]),
         .library(name: "Gatehouse", targets: ["Gatehouse"]),
     ],
     targets: [
@@ -33,9 +34,20 @@ let package = Package(
             linkerSettings: [.linkedLibrary("crypto")]),
         // Atomic adds on /metrics counters in memory shared by the worker processes.
         .target(name: "CSharedCounters"),
+        // The supervisor process and what it shares with the workers (log lines, the
+        // /metrics counter block): no database, TLS or FastCGI library, so that process
+        // stays small (see Supervisor.swift).
+        .target(
+            name: "GatehouseSupervision",
+            dependencies: ["CSharedCounters"],
+            swiftSettings: strictness),
+        .executableTarget(
+            name: "GatehouseSupervisorTool",
+            dependencies: ["GatehouseSupervision"],
+            swiftSettings: strictness),
         .target(
             name: "Gatehouse",
-            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CSharedCounters", "CLinux"],
+            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "GatehouseSupervision", "CLinux"],
             swiftSettings: strictness),
         .executableTarget(
             name: "GatehouseCLI",
@@ -48,7 +60,7 @@ let package = Package(
             swiftSettings: strictness),
         .testTarget(
             name: "GatehouseTests",
-            dependencies: ["Gatehouse", "TestSupport"],
+            dependencies: ["Gatehouse", "GatehouseSupervision", "TestSupport"],
             swiftSettings: strictness),
         .testTarget(
             name: "GatehouseIntegrationTests",

@@ -1,3 +1,5 @@
+import GatehouseSupervision
+
 /// The whole request pipeline: routes, session cookie, error pages and headers.
 ///
 /// Immutable and shared by every worker thread; `respond(to:database:)` needs no socket,

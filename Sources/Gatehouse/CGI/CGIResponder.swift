@@ -1,3 +1,4 @@
+import GatehouseSupervision
 import Glibc
 
 /// Plain CGI: the web server starts `gatehouse` once per request, with the request in the

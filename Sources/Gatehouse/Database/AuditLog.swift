@@ -1,3 +1,5 @@
+import GatehouseSupervision
+
 /// Security events: a row in `audit_log` and one logfmt line on stderr each.
 ///
 /// Never given a password or a token: only names, addresses and short details.

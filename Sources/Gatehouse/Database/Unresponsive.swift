@@ -1,3 +1,4 @@
+import GatehouseSupervision
 import Glibc
 import Synchronization
 

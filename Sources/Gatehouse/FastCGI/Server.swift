@@ -1,13 +1,37 @@
+import GatehouseSupervision
 import Glibc
 
-/// `gatehouse serve`: opens the socket, starts the workers and waits for a signal.
+/// `gatehouse serve`: a worker opens (or inherits) the socket, starts its threads and waits
+/// for a signal; the first process sets up the socket and counters and supervises workers.
 public enum Server {
+    /// Opens the socket and the shared /metrics counters, then becomes the supervisor
+    /// process (`gatehouse-supervisor` beside this binary, or in this process when that
+    /// is missing) and returns once every worker has stopped.
+    /// - Parameter arguments: this command's arguments, for re-running it as a worker.
+    /// - Throws: `Listener.Failure` when the socket cannot be opened.
+    public static func supervise(configuration: Configuration, arguments: [String]) throws(Listener.Failure) {
+        let listener = try Listener.open(configuration.listen)
+        let metrics = Metrics.forSupervisor()
+        let executable = Supervisor.currentExecutable()
+        let plan = Supervisor.Plan(
+            socket: listener.socket, unixPath: listener.unixPath, listen: "\(configuration.listen)",
+            processes: configuration.workerProcesses, counters: metrics.counters.descriptor,
+            worker: [executable] + arguments)
+        let directory = String(executable[..<(executable.lastIndex(of: "/") ?? executable.startIndex)])
+        let reason = Supervisor.become(plan, from: directory.isEmpty ? "." : directory)
+        Log.event("supervisor_in_process", ["reason": reason])
+        Supervisor(plan: plan, counters: metrics.counters).run()
+    }
+
+
     /// Runs until SIGTERM or SIGINT, then drains in-flight requests and returns.
     /// - Parameter supervisor: the supervisor's pid, for a worker it started: once the
     ///   worker's parent is another process (the supervisor was SIGKILLed), it drains and
     ///   returns too, within a second, rather than serve on forever unsupervised.
     /// - Throws: `Listener.Failure` when the socket cannot be opened.
-    public static func run(application: Application, supervisor: Int32? = nil) throws(Listener.Failure) {
+    /// - Parameter ready: a pipe to write one byte to once the threads are started (the
+    ///   supervisor waits for it before stopping the worker this one replaces).
+    public static func run(application: Application, supervisor: Int32? = nil, ready: Int32? = nil) throws(Listener.Failure) {
         let configuration = application.configuration
         FastCGIRequest.initializeLibrary()
         // Signals are taken synchronously by this thread only: worker threads inherit the
@@ -23,6 +47,11 @@ public enum Server {
         pool.start(count: configuration.workers)
         Maintenance.start(configuration: configuration)
         Log.event("serve_started", ["listen": "\(configuration.listen)", "workers": String(configuration.workers)])
+        if let ready {
+            var byte: UInt8 = 1
+            _ = write(ready, &byte, 1)
+            _ = close(ready)
+        }
 
         var stopping: [String: String] = [:]
         var second = timespec(tv_sec: 1, tv_nsec: 0)

@@ -1,3 +1,4 @@
+import GatehouseSupervision
 import Glibc
 
 /// Counters for `GET /metrics`, for the whole instance: every worker process of one
@@ -20,7 +21,7 @@ public final class Metrics: Sendable {
 
     /// Where each counter sits in the block.
     private enum Index {
-        static let workerRestarts = 0
+        static let workerRestarts = Supervisor.workerRestartsCounter
         static let databaseErrors = 1
         static let databaseConnects = 2
         static let logins = 3  // + outcome
@@ -35,7 +36,8 @@ public final class Metrics: Sendable {
         }
     }
 
-    private let counters: SharedCounters
+    /// The block; the supervisor adds worker restarts to it.
+    let counters: SharedCounters
 
     /// Counters private to this process.
     public init() {
@@ -46,7 +48,7 @@ public final class Metrics: Sendable {
         self.counters = counters
     }
 
-    /// The supervisor's counters: a block its workers inherit (see `sharedDescriptor`).
+    /// The supervisor's counters: a block in a memfd its workers inherit.
     static func forSupervisor() -> Metrics {
         Metrics(SharedCounters(count: Index.count, shared: true))
     }
@@ -58,9 +60,6 @@ public final class Metrics: Sendable {
         Log.event("metrics_private", ["descriptor": String(descriptor)])
         return Metrics()
     }
-
-    /// The descriptor for workers to inherit, when the block is shareable.
-    var sharedDescriptor: Int32? { counters.descriptor }
 
     /// Monotonic seconds, for durations.
     static func now() -> Double {
@@ -93,11 +92,6 @@ public final class Metrics: Sendable {
     /// Counts a (re)connection to the database.
     func recordReconnect() {
         counters.add(Index.databaseConnects)
-    }
-
-    /// Counts a worker process the supervisor replaced.
-    func recordWorkerRestart() {
-        counters.add(Index.workerRestarts)
     }
 
     /// The Prometheus text exposition of every counter, plus `liveSessions` when known.

@@ -1,3 +1,4 @@
+import GatehouseSupervision
 import Glibc
 
 /// Work kept off the request path, on a thread with its own connection: migrations that

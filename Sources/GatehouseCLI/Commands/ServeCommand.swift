@@ -4,8 +4,8 @@ import Glibc
 /// `gatehouse serve`: parse templates, migrate, then supervise worker processes that
 /// answer FastCGI requests until SIGTERM. A worker is this same command re-executed by
 /// the supervisor with `GATEHOUSE_WORKER=1` and the listening socket on fd 0; it also
-/// passes the shared `/metrics` counters and its own pid (`GATEHOUSE_WORKER_METRICS`,
-/// `GATEHOUSE_WORKER_SUPERVISOR`).
+/// passes the shared `/metrics` counters, its own pid and a pipe to report readiness on
+/// (`GATEHOUSE_WORKER_METRICS`, `GATEHOUSE_WORKER_SUPERVISOR`, `GATEHOUSE_WORKER_READY`).
 enum ServeCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard arguments.isEmpty else { throw UsageError(message: "serve takes no arguments") }
@@ -20,7 +20,8 @@ enum ServeCommand {
         }
         do {
             if workerSetting("") == "1" {
-                try Server.run(application: application, supervisor: workerSetting("SUPERVISOR").flatMap { Int32($0) })
+                try Server.run(application: application, supervisor: workerSetting("SUPERVISOR").flatMap { Int32($0) },
+                               ready: workerSetting("READY").flatMap { Int32($0) })
                 return ExitStatus.ok
             }
             // Migrate before answering; with the database down, start anyway (pages answer
@@ -30,9 +31,7 @@ enum ServeCommand {
             } catch {
                 printError("gatehouse: migrations postponed: \(error)")
             }
-            let supervisor = Supervisor(configuration: configuration, executable: Supervisor.currentExecutable(),
-                                        arguments: Array(CommandLine.arguments.dropFirst()))
-            try supervisor.run()
+            try Server.supervise(configuration: configuration, arguments: Array(CommandLine.arguments.dropFirst()))
         } catch {
             printError("gatehouse: \(error)")
             return ExitStatus.failure

@@ -37,6 +37,56 @@ struct SupervisionTests {
         #expect(stack.stop() == 0)
     }
 
+    /// The shared objects mapped into process `pid`.
+    static func libraries(of pid: Int32) -> Set<String> {
+        // Read to the end: String(contentsOfFile:) stops after one page of a /proc file.
+        let data = FileHandle(forReadingAtPath: "/proc/\(pid)/maps")?.readDataToEndOfFile() ?? Data()
+        let maps = String(decoding: data, as: UTF8.self)
+        return Set(maps.split(separator: "\n").compactMap { line in
+            line.split(separator: "/").last.map(String.init).flatMap { $0.contains(".so") ? $0 : nil }
+        })
+    }
+
+    /// Resident memory of process `pid` in kB.
+    static func residentKilobytes(of pid: Int32) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ")[1]) ?? 0
+    }
+
+    @Test("The supervisor runs as gatehouse-supervisor: no libpq or libcrypto loaded, smaller than a worker")
+    func supervisorIsSmall() throws {
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "2"])
+        try Stack.waitFor { Self.children(of: stack.responderPID).count == 2 }
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(stack.responderPID)/exe")
+        #expect(executable.hasSuffix("/gatehouse-supervisor"))
+        let supervisorLibraries = Self.libraries(of: stack.responderPID)
+        #expect(supervisorLibraries.contains { $0.hasPrefix("libc.") })
+        #expect(!supervisorLibraries.contains { $0.hasPrefix("libpq.") || $0.hasPrefix("libcrypto.") || $0.hasPrefix("libfcgi.") })
+        #expect(try stack.client.send("GET", "/auth").status == 200)
+        // A worker that has just been spawned is still a copy of the supervisor until it execs.
+        let worker = Self.children(of: stack.responderPID)[0]
+        try Stack.waitFor { Self.libraries(of: worker).contains { $0.hasPrefix("libpq.") } }
+        #expect(Self.residentKilobytes(of: stack.responderPID) < Self.residentKilobytes(of: worker))
+        #expect(stack.stop() == 0)
+    }
+
+    @Test("Without gatehouse-supervisor beside the binary, serve supervises in its own process")
+    func supervisesInProcessWhenAlone() throws {
+        let directory = try TestEnvironment.temporaryDirectory("gatehouse-alone")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let copy = directory + "/gatehouse"
+        try FileManager.default.copyItem(atPath: try TestEnvironment.binary(), toPath: copy)
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "2"], binary: copy)
+        try Stack.waitFor { Self.children(of: stack.responderPID).count == 2 }
+        #expect(stack.responderLog.contains("event=supervisor_in_process"))
+        for _ in 0..<10 { #expect(try stack.client.send("GET", "/auth").status == 200) }
+        let before = Self.children(of: stack.responderPID)
+        kill(before[0], SIGKILL)
+        try Stack.waitFor { let now = Self.children(of: stack.responderPID); return now.count == 2 && !now.contains(before[0]) }
+        #expect(stack.stop() == 0)
+    }
+
     @Test("Workers whose supervisor was SIGKILLed notice within a second, drain and exit")
     func orphanedWorkersExit() throws {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "2"])

@@ -24,8 +24,9 @@ final class Stack {
         return values
     }
 
-    /// Starts the responder and nginx; waits until the responder's socket exists.
-    init(database: TestDatabase? = nil, settings overrides: [String: String] = [:]) throws {
+    /// Starts the responder (the built `gatehouse`, or `binary`) and nginx; waits until the
+    /// responder's socket exists.
+    init(database: TestDatabase? = nil, settings overrides: [String: String] = [:], binary: String? = nil) throws {
         self.database = try database ?? TestDatabase()
         directory = try TestEnvironment.temporaryDirectory("gatehouse-stack")
         let socket = directory + "/gatehouse.sock"
@@ -33,7 +34,7 @@ final class Stack {
         environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
         environment.merge(Stack.settings(database: self.database, socket: socket, overrides: overrides)) { $1 }
         let log = directory + "/gatehouse.log"
-        let process = try ChildProcess.start(try TestEnvironment.binary(), ["serve"], environment: environment,
+        let process = try ChildProcess.start(try binary ?? TestEnvironment.binary(), ["serve"], environment: environment,
                                              outputPath: log, errorPath: log, directory: TestEnvironment.repoRoot)
         responder = process
         var ended: Int32?

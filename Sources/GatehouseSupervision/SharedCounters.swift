@@ -3,19 +3,20 @@ import Glibc
 
 /// A fixed block of `UInt64` counters that several processes can map and add to at once.
 ///
-/// The only Swift file that touches `CSharedCounters`. The supervisor creates the block in
-/// a memfd; each worker it starts inherits the descriptor and maps it too. Every access is
-/// a relaxed atomic add or load, so no lock spans processes. `@unchecked Sendable`: the
-/// mapping never changes while the object lives and its memory is only touched atomically.
-final class SharedCounters: @unchecked Sendable {
+/// The only Swift file that touches `CSharedCounters`. `gatehouse serve` creates the block
+/// in a memfd; the supervisor and each worker it starts inherit the descriptor and map it
+/// too. Every access is a relaxed atomic add or load, so no lock spans processes.
+/// `@unchecked Sendable`: the mapping never changes while the object lives and its memory
+/// is only touched atomically.
+package final class SharedCounters: @unchecked Sendable {
     /// The memfd behind a block to share with child processes; `nil` for a private block.
-    let descriptor: Int32?
+    package let descriptor: Int32?
     private let base: UnsafeMutablePointer<UInt64>
     private let count: Int
 
     /// A new block of `count` zeroed counters: in a memfd that child processes inherit
     /// when `shared` (private to this process if that fails), else private.
-    init(count: Int, shared: Bool) {
+    package init(count: Int, shared: Bool) {
         let bytes = count * MemoryLayout<UInt64>.size
         var fd = shared ? gatehouse_counters_create(bytes) : -1
         let mapped = fd >= 0 ? Self.map(fd, bytes: bytes) : nil
@@ -31,12 +32,24 @@ final class SharedCounters: @unchecked Sendable {
 
     /// Maps the block behind an inherited `descriptor`; `nil` when it is not a block of
     /// `count` counters (a supervisor of another build) or cannot be mapped.
-    init?(inherited descriptor: Int32, count: Int) {
+    package init?(inherited descriptor: Int32, count: Int) {
         let bytes = count * MemoryLayout<UInt64>.size
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_size == bytes, let mapped = Self.map(descriptor, bytes: bytes) else { return nil }
         _ = close(descriptor)  // the mapping stays
         self.descriptor = nil
+        self.base = mapped
+        self.count = count
+    }
+
+    /// Maps the block behind `descriptor`, whatever its size, and keeps the descriptor
+    /// for child processes: the supervisor process takes the block `gatehouse serve`
+    /// created this way. `nil` when it cannot be mapped.
+    package init?(adopting descriptor: Int32) {
+        var status = stat()
+        let count = fstat(descriptor, &status) == 0 ? Int(status.st_size) / MemoryLayout<UInt64>.size : 0
+        guard count > 0, let mapped = Self.map(descriptor, bytes: count * MemoryLayout<UInt64>.size) else { return nil }
+        self.descriptor = descriptor
         self.base = mapped
         self.count = count
     }
@@ -53,13 +66,13 @@ final class SharedCounters: @unchecked Sendable {
     }
 
     /// Adds `amount` to counter `index`.
-    func add(_ index: Int, _ amount: UInt64 = 1) {
+    package func add(_ index: Int, _ amount: UInt64 = 1) {
         precondition(index >= 0 && index < count, "counter index out of range")
         gatehouse_counter_add(base + index, amount)
     }
 
     /// The value of counter `index` now.
-    subscript(index: Int) -> UInt64 {
+    package subscript(index: Int) -> UInt64 {
         precondition(index >= 0 && index < count, "counter index out of range")
         return gatehouse_counter_load(base + index)
     }

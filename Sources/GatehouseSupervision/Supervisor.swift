@@ -1,50 +1,45 @@
 import Glibc
 
-/// `gatehouse serve`'s parent process: owns the listening socket and keeps
-/// WORKER_PROCESSES workers running, each a re-execution of this binary with the socket
-/// on fd 0 (as spawn-fcgi hands it over) and `GATEHOUSE_WORKER=1`; it also hands them the
-/// `/metrics` counters they share (`GATEHOUSE_WORKER_METRICS`, an inherited descriptor)
-/// and its pid (`GATEHOUSE_WORKER_SUPERVISOR`).
+/// `gatehouse serve`'s parent process: keeps WORKER_PROCESSES workers running, each a
+/// re-execution of `gatehouse serve` with the listening socket on fd 0 (as spawn-fcgi
+/// hands it over) and `GATEHOUSE_WORKER=1`; it also hands them the `/metrics` counters
+/// they share (`GATEHOUSE_WORKER_METRICS`, an inherited descriptor) and its pid
+/// (`GATEHOUSE_WORKER_SUPERVISOR`).
 ///
 /// A worker that dies is replaced at once; SIGTERM/SIGINT stop the workers (each drains
 /// its requests) and return; SIGHUP replaces workers one by one, so templates and
 /// configuration are re-read with no request refused: connections wait in the shared
-/// socket's backlog while a worker changes.
-public final class Supervisor {
-    private let configuration: Configuration
-    private let executable: String
-    private let arguments: [String]
-    private var listener: Listener?
+/// socket's backlog while a worker changes. A replacement must report ready (a byte on
+/// the pipe named by `GATEHOUSE_WORKER_READY`) before the worker it replaces is stopped,
+/// so a reload with a template that no longer parses keeps the running workers.
+///
+/// This module links no database, TLS or FastCGI library: `gatehouse serve` sets up the
+/// socket and counters, then becomes `gatehouse-supervisor` (see `Plan`), a process about
+/// a third the size of a worker that only starts, watches and stops them.
+package final class Supervisor {
+    /// The /metrics counter (index into the shared block) that counts replaced workers.
+    package static let workerRestartsCounter = 0
+
+    private let plan: Plan
+    private let counters: SharedCounters?
     private var workers: [pid_t: timespec] = [:]
     private var restarts = 0
-    private let metrics = Metrics.forSupervisor()
 
-    /// Prepares a supervisor that will re-run `executable` with `arguments` as workers.
-    public init(configuration: Configuration, executable: String, arguments: [String]) {
-        self.configuration = configuration
-        self.executable = executable
-        self.arguments = arguments
-    }
-
-    /// The running binary, to re-execute as workers.
-    public static func currentExecutable() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard length > 0 else { return CommandLine.arguments[0] }
-        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    /// A supervisor for `plan`, counting restarts in `counters` (the block whose
+    /// descriptor is `plan.counters`).
+    package init(plan: Plan, counters: SharedCounters?) {
+        self.plan = plan
+        self.counters = counters
     }
 
     /// Runs until SIGTERM or SIGINT; returns once every worker has exited.
-    /// - Throws: `Listener.Failure` when the socket cannot be opened.
-    public func run() throws(Listener.Failure) {
+    package func run() {
         var signals = sigset_t()
         sigemptyset(&signals)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&signals, signal) }
         pthread_sigmask(SIG_BLOCK, &signals, nil)
-        let listener = try Listener.open(configuration.listen)
-        self.listener = listener
-        for _ in 0..<configuration.workerProcesses { spawnWorker() }
-        Log.event("supervisor_started", ["listen": "\(configuration.listen)", "processes": String(configuration.workerProcesses)])
+        for _ in 0..<plan.processes { _ = spawnWorker() }
+        Log.event("supervisor_started", ["listen": plan.listen, "processes": String(plan.processes)])
 
         var received: Int32 = 0
         while true {
@@ -53,20 +48,13 @@ public final class Supervisor {
             case SIGCHLD:
                 reapAndReplace()
             case SIGHUP:
-                // A template that no longer parses would kill every new worker: check first
-                // and keep the running workers if it fails.
-                do {
-                    _ = try TemplateLibrary(directory: configuration.templatesDir)
-                } catch {
-                    Log.event("reload_failed", ["error": error.description])
-                    continue
-                }
                 Log.event("supervisor_reload")
                 for old in Array(workers.keys) where !replace(old) { break }
             default:
                 Log.event("supervisor_stopping", ["signal": received == SIGTERM ? "TERM" : "INT"])
                 stopAll()
-                listener.close()
+                _ = close(plan.socket)
+                if let path = plan.unixPath { _ = unlink(path) }
                 Log.event("supervisor_stopped")
                 return
             }
@@ -74,12 +62,15 @@ public final class Supervisor {
     }
 
     /// Starts one worker with the listening socket as its fd 0.
-    private func spawnWorker() {
-        guard let listener else { return }
+    /// - Parameter announcingReadiness: also give it the write end of a pipe to report
+    ///   readiness on; the read end is returned.
+    /// - Returns: the worker's pid, or `nil` when it could not be started.
+    private func spawnWorker(announcingReadiness: Bool = false) -> (pid: pid_t, ready: Int32?)? {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, listener.socket, 0)
+        posix_spawn_file_actions_adddup2(&actions, plan.socket, 0)
+        if plan.socket != 0 { posix_spawn_file_actions_addclose(&actions, plan.socket) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -101,21 +92,37 @@ public final class Supervisor {
         // when loaded (about 1 MB per process); a worker never uses it, and OpenLDAP
         // initialises it explicitly if an ldap:// service lookup ever does.
         environment.append("GNUTLS_NO_IMPLICIT_INIT=1")
-        if let counters = metrics.sharedDescriptor { environment.append("GATEHOUSE_WORKER_METRICS=\(counters)") }
+        if let counters = plan.counters { environment.append("GATEHOUSE_WORKER_METRICS=\(counters)") }
+        // The pipe's write end is inherited (no close-on-exec) by this one child only: this
+        // thread is the only one that starts processes, and it closes its copy at once.
+        var pipeEnds: [Int32] = [-1, -1]
+        if announcingReadiness {
+            guard pipe(&pipeEnds) == 0 else {
+                Log.event("worker_spawn_failed", ["error": String(cString: strerror(errno))])
+                return nil
+            }
+            _ = fcntl(pipeEnds[0], F_SETFD, FD_CLOEXEC)
+            environment.append("GATEHOUSE_WORKER_READY=\(pipeEnds[1])")
+        }
+        defer { if pipeEnds[1] >= 0 { _ = close(pipeEnds[1]) } }
+
         var pid: pid_t = 0
-        let status = withCStrings([executable] + arguments) { argv in
+        let executable = plan.worker[0]
+        let status = withCStrings(plan.worker) { argv in
             withCStrings(environment) { envp in
                 posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
             }
         }
         guard status == 0 else {
             Log.event("worker_spawn_failed", ["error": String(cString: strerror(status))])
-            return
+            if pipeEnds[0] >= 0 { _ = close(pipeEnds[0]) }
+            return nil
         }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         workers[pid] = now
         Log.event("worker_started", ["pid": String(pid)])
+        return (pid, announcingReadiness ? pipeEnds[0] : nil)
     }
 
     /// Collects exited workers and starts replacements.
@@ -126,29 +133,29 @@ public final class Supervisor {
             guard pid > 0 else { return }
             guard let started = workers.removeValue(forKey: pid) else { continue }
             restarts += 1
-            metrics.recordWorkerRestart()
+            counters?.add(Self.workerRestartsCounter)
             Log.event("worker_exited", ["pid": String(pid), "status": String(status), "restarts": String(restarts)])
             // A worker that dies right after starting (bad templates, say) would spin: pause.
             var now = timespec()
             clock_gettime(CLOCK_MONOTONIC, &now)
             if now.tv_sec - started.tv_sec < 1 { usleep(500_000) }
-            spawnWorker()
+            _ = spawnWorker()
         }
     }
 
-    /// Starts a new worker, then drains and stops `old`.
-    /// - Returns: `false`, keeping `old`, when the new worker died on start.
+    /// Starts a new worker and, once it reports ready, drains and stops `old`.
+    /// - Returns: `false`, keeping `old`, when the new worker died (or hung) on start.
     private func replace(_ old: pid_t) -> Bool {
-        let before = Set(workers.keys)
-        spawnWorker()
-        usleep(200_000)
-        if let new = Set(workers.keys).subtracting(before).first {
+        guard let (new, ready) = spawnWorker(announcingReadiness: true), let ready else { return false }
+        let isReady = Self.waitForByte(on: ready, seconds: 30)
+        _ = close(ready)
+        guard isReady else {
+            kill(new, SIGKILL)  // if it hangs; an exited one is only reaped
             var status: Int32 = 0
-            if waitpid(new, &status, WNOHANG) == new {
-                workers.removeValue(forKey: new)
-                Log.event("reload_failed", ["pid": String(new), "status": String(status)])
-                return false
-            }
+            while waitpid(new, &status, 0) < 0 && errno == EINTR {}
+            workers.removeValue(forKey: new)
+            Log.event("reload_failed", ["pid": String(new), "status": String(status)])
+            return false
         }
         workers.removeValue(forKey: old)
         kill(old, SIGTERM)
@@ -158,11 +165,21 @@ public final class Supervisor {
         return true
     }
 
+    /// Whether a byte arrives on `descriptor` within `seconds` (end of file: the writer died).
+    private static func waitForByte(on descriptor: Int32, seconds: Int32) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        var polled: Int32
+        repeat { polled = poll(&entry, 1, seconds * 1000) } while polled < 0 && errno == EINTR
+        guard polled == 1 else { return false }
+        var byte: UInt8 = 0
+        return read(descriptor, &byte, 1) == 1
+    }
+
     /// SIGTERM to every worker, then waits for all of them (SIGKILL after 30 s).
     private func stopAll() {
         // New connections should fail at once (so nginx can try another upstream) rather
         // than wait in the backlog for the whole drain.
-        if let path = listener?.unixPath { unlink(path) }
+        if let path = plan.unixPath { unlink(path) }
         for pid in workers.keys { kill(pid, SIGTERM) }
         var waited = 0
         while !workers.isEmpty {
@@ -181,7 +198,7 @@ public final class Supervisor {
 }
 
 /// Calls `body` with a NULL-terminated array of C strings.
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
     pointers.append(nil)
     defer { pointers.forEach { free($0) } }
