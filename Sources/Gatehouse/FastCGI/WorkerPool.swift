@@ -61,10 +61,12 @@ final class WorkerPool: Sendable {
         defer { close(events) }
         watch(listener.socket, in: events, flags: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
         watch(wakeRead, in: events, flags: EPOLLIN.rawValue)
+        var head: [UInt8] = []
+        head.reserveCapacity(1024)
         while waitForConnection(events) {
             // Not accepted: another thread or process took that connection first.
             if slot.accept() {
-                answer(slot, database: database)
+                answer(slot, database: database, head: &head)
                 slot.finish()
             }
         }
@@ -88,7 +90,9 @@ final class WorkerPool: Sendable {
         }
     }
 
-    private func answer(_ slot: FastCGIRequest, database: DatabaseConnection) {
+    /// Reads one request from `slot` and writes the answer: the head through `head`, a
+    /// buffer the thread keeps, then the body as the page renderer left it.
+    private func answer(_ slot: FastCGIRequest, database: DatabaseConnection, head: inout [UInt8]) {
         var params = RequestParams()
         slot.forEachParam { params.add(name: $0, value: $1) }
         var request = params.request
@@ -100,7 +104,11 @@ final class WorkerPool: Sendable {
             // Never stored; bounded by nginx's client_max_body_size anyway.
             slot.discardBody(limit: 1 << 20)
         }
-        slot.write(application.respond(to: request, database: database).serialized())
+        let response = application.respond(to: request, database: database)
+        head.removeAll(keepingCapacity: true)
+        response.writeHead(into: &head)
+        slot.write(head)
+        slot.write(response.body)
     }
 }
 

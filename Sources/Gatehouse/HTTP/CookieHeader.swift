@@ -1,49 +1,88 @@
-/// Parses a `Cookie:` request header into name/value pairs.
+/// Reads a `Cookie:` request header as name/value pairs.
 ///
 /// Lenient by design: garbage pieces are skipped, never an error, because a broken
-/// cookie must only ever make the visitor anonymous.
+/// cookie must only ever make the visitor anonymous. The header is kept as sent and
+/// scanned on demand, so looking up the session cookie builds one string, its value.
 public struct CookieHeader: Sendable {
-    /// The pairs in header order; a name may repeat.
-    public let pairs: [(name: String, value: String)]
+    /// The header as sent; empty when there was none or it was oversize.
+    private let header: String
 
     /// Headers longer than this are ignored whole (nginx already caps them near 8 KiB).
     public static let maxLength = 16 * 1024
 
-    /// Parses `header`; `nil` or an oversize header yields no cookies.
+    /// Wraps `header`; `nil` or an oversize header yields no cookies.
     public init(_ header: String?) {
         guard let header, header.utf8.count <= CookieHeader.maxLength else {
-            pairs = []
+            self.header = ""
             return
         }
+        self.header = header
+    }
+
+    /// The pairs in header order; a name may repeat. Pieces whose name or value is not
+    /// UTF-8 are skipped.
+    public var pairs: [(name: String, value: String)] {
         var found: [(name: String, value: String)] = []
-        for piece in header.utf8.split(separator: UInt8(ascii: ";")) {
-            guard let eq = piece.firstIndex(of: UInt8(ascii: "=")) else { continue }
-            let name = CookieHeader.trimmed(piece[piece.startIndex..<eq])
-            var value = CookieHeader.trimmed(piece[piece.index(after: eq)...])
-            // RFC 6265 allows a DQUOTE-wrapped value; the quotes are not part of it.
-            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
-                value = value.dropFirst().dropLast()
+        forEachPair { name, value in
+            if let nameText = String(validating: name, as: UTF8.self), let valueText = String(validating: value, as: UTF8.self) {
+                found.append((nameText, valueText))
             }
-            guard !name.isEmpty, let nameText = String(validating: name, as: UTF8.self),
-                  let valueText = String(validating: value, as: UTF8.self) else { continue }
-            found.append((nameText, valueText))
         }
-        pairs = found
+        return found
     }
 
     /// Every value sent under `name`, in order.
     public func values(named name: String) -> [String] {
-        pairs.filter { $0.name == name }.map(\.value)
+        var found: [String] = []
+        forEachValue(named: name) { found.append($0) }
+        return found
     }
 
     /// The value of `name` when it was sent exactly once; duplicates are ambiguous
     /// (a sibling domain may have planted one), so they count as absent.
     public func uniqueValue(named name: String) -> String? {
-        let all = values(named: name)
-        return all.count == 1 ? all[0] : nil
+        var found: String?
+        var count = 0
+        forEachValue(named: name) {
+            found = $0
+            count += 1
+        }
+        return count == 1 ? found : nil
     }
 
-    private static func trimmed<C: BidirectionalCollection>(_ bytes: C) -> C.SubSequence where C.Element == UInt8 {
+    /// Calls `visit` with each UTF-8 value sent under `name`, comparing names as bytes.
+    private func forEachValue(named name: String, _ visit: (String) -> Void) {
+        var name = name
+        name.withUTF8 { wanted in
+            forEachPair { pieceName, value in
+                if pieceName.elementsEqual(wanted), let text = String(validating: value, as: UTF8.self) { visit(text) }
+            }
+        }
+    }
+
+    /// Calls `visit` with the name and value bytes of each piece between semicolons that
+    /// has an `=` and a name: both trimmed of spaces and tabs, and the value stripped of the
+    /// double quotes RFC 6265 allows around it. The bytes are valid only during the call.
+    private func forEachPair(_ visit: (Slice<UnsafeBufferPointer<UInt8>>, Slice<UnsafeBufferPointer<UInt8>>) -> Void) {
+        var header = header
+        header.withUTF8 { bytes in
+            var pieceStart = 0
+            while pieceStart < bytes.count {
+                let pieceEnd = bytes[pieceStart...].firstIndex(of: UInt8(ascii: ";")) ?? bytes.count
+                let piece = bytes[pieceStart..<pieceEnd]
+                pieceStart = pieceEnd + 1
+                guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else { continue }
+                let name = Self.trimmed(piece[..<equals])
+                var value = Self.trimmed(piece[(equals + 1)...])
+                if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                    value = value.dropFirst().dropLast()
+                }
+                if !name.isEmpty { visit(name, value) }
+            }
+        }
+    }
+
+    private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
         let isSpace: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         guard let start = bytes.firstIndex(where: { !isSpace($0) }),
               let last = bytes.lastIndex(where: { !isSpace($0) }) else { return bytes[bytes.endIndex...] }

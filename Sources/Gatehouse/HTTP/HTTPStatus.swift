@@ -4,11 +4,23 @@ public struct HTTPStatus: Sendable, Equatable, Hashable {
     public let code: Int
     /// The reason phrase, e.g. "OK".
     public let reason: String
+    /// `Status: 200 OK\r\n`, the first line of the response head, built once.
+    let statusLine: [UInt8]
 
     /// Creates a status from its code and reason phrase.
     public init(_ code: Int, _ reason: String) {
         self.code = code
         self.reason = reason
+        statusLine = Array("Status: \(code) \(reason)\r\n".utf8)
+    }
+
+    public static func == (lhs: HTTPStatus, rhs: HTTPStatus) -> Bool {
+        lhs.code == rhs.code && lhs.reason == rhs.reason
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(reason)
     }
 
     public static let ok = HTTPStatus(200, "OK")

@@ -52,7 +52,16 @@ public struct Response: Sendable {
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(body.count + 512)
-        out.append(contentsOf: "Status: \(status.code) \(status.reason)\r\n".utf8)
+        writeHead(into: &out)
+        out.append(contentsOf: body)
+        return out
+    }
+
+    /// Appends the head — `Status:` line, headers, `Set-Cookie`s, `Content-Length`, blank
+    /// line — to `out`, byte by byte: a worker thread reuses one buffer for every head and
+    /// hands the body to the web server as it is, so answering copies no page.
+    public func writeHead(into out: inout [UInt8]) {
+        out.append(contentsOf: status.statusLine)
         for (name, value) in headers {
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
@@ -61,14 +70,14 @@ public struct Response: Sendable {
         }
         for cookie in cookies {
             out.append(contentsOf: "Set-Cookie: ".utf8)
-            out.append(contentsOf: cookie.headerValue.utf8)
+            cookie.writeHeaderValue(into: &out)
             out.append(contentsOf: "\r\n".utf8)
         }
         if header("Content-Length") == nil {
-            out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
+            out.append(contentsOf: "Content-Length: ".utf8)
+            out.append(contentsOf: String(body.count).utf8)
+            out.append(contentsOf: "\r\n".utf8)
         }
         out.append(contentsOf: "\r\n".utf8)
-        out.append(contentsOf: body)
-        return out
     }
 }

@@ -19,8 +19,19 @@ public struct SetCookie: Sendable, Equatable {
 
     /// The header value: `name=value; Path=/; Max-Age=N; HttpOnly; SameSite=Lax[; Secure]`.
     public var headerValue: String {
-        var text = "\(name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax"
-        if secure { text += "; Secure" }
-        return text
+        var bytes: [UInt8] = []
+        writeHeaderValue(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `headerValue` to `out` without building the string (one on every page).
+    func writeHeaderValue(into out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: "="))
+        out.append(contentsOf: value.utf8)
+        out.append(contentsOf: "; Path=/; Max-Age=".utf8)
+        out.append(contentsOf: String(maxAge).utf8)
+        out.append(contentsOf: "; HttpOnly; SameSite=Lax".utf8)
+        if secure { out.append(contentsOf: "; Secure".utf8) }
     }
 }

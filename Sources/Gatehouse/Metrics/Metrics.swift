@@ -71,7 +71,7 @@ public final class Metrics: Sendable {
     /// Counts one answered request.
     func recordRequest(route: String, status: Int, seconds: Double) {
         let routeNumber = Metrics.routeIndex[route] ?? Metrics.routeIndex["unmatched"]!
-        let statusNumber = Metrics.statuses.firstIndex(of: String(status)) ?? Metrics.statuses.count - 1
+        let statusNumber = HTTPStatus.all.firstIndex { $0.code == status } ?? Metrics.statuses.count - 1
         counters.add(Index.request(route: routeNumber, status: statusNumber))
         if let bucket = Metrics.buckets.firstIndex(where: { seconds <= $0 }) { counters.add(Index.latency + bucket) }
         counters.add(Index.latencyCount)

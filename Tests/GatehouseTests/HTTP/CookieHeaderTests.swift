@@ -32,6 +32,15 @@ struct CookieHeaderTests {
         #expect(cookies.pairs.allSatisfy { !$0.name.isEmpty })
     }
 
+    @Test("Pairs keep header order; a name matches whole, not as a prefix")
+    func wholeNames() {
+        let cookies = CookieHeader("theme=dark;session=abc; other=\"x\"")
+        #expect(cookies.pairs.map(\.name) == ["theme", "session", "other"])
+        #expect(cookies.pairs.map(\.value) == ["dark", "abc", "x"])
+        #expect(cookies.uniqueValue(named: "sess") == nil)
+        #expect(cookies.uniqueValue(named: "session=") == nil)
+    }
+
     @Test("An oversize header yields no cookies")
     func oversize() {
         let header = "session=abc; pad=" + String(repeating: "x", count: CookieHeader.maxLength)
