@@ -1,10 +1,10 @@
-import CLinux
 import Dispatch
 import Glibc
 import Synchronization
 
-/// Threads that run PBKDF2 under SCHED_IDLE, so a storm of sign-ins cannot starve page
-/// views: a worker thread hands its hash here and waits.
+/// Threads for password hashing, so that a worker thread hands its hash here and waits,
+/// and the PBKDF2 loop can run in idle time (`IdleTime`): a storm of sign-ins cannot
+/// starve page views.
 ///
 /// Nice values only weigh threads within one scheduling group (a session, a systemd
 /// service), and the kernel gives each group an equal share whatever the nice values
@@ -23,9 +23,6 @@ public final class HashingPool: Sendable {
     public init(threads: Int) {
         for _ in 0..<max(1, threads) {
             _ = Thread.spawn { [self] in
-                // Lowering one's own scheduling class needs no privilege.
-                var parameters = sched_param()
-                _ = pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameters)
                 while true {
                     available.wait()
                     let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }

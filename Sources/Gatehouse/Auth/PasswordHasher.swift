@@ -28,9 +28,7 @@ public struct PasswordHasher: Sendable {
     /// Hashes `password` (its UTF-8 bytes) with a fresh 16-byte random salt.
     public func hash(_ password: String) -> PasswordHash {
         let salt = OpenSSL.randomBytes(Self.saltLength)
-        let key = OpenSSL.pbkdf2SHA256(
-            password: Array(password.utf8), salt: salt,
-            iterations: iterations, length: Self.hashLength)
+        let key = Self.derive(password, salt: salt, iterations: iterations, length: Self.hashLength)
         return PasswordHash(hash: key, salt: salt, iterations: iterations)
     }
 
@@ -44,9 +42,7 @@ public struct PasswordHasher: Sendable {
         guard !stored.hash.isEmpty,
               stored.iterations >= 1, stored.iterations <= Int(UInt32.max)
         else { return false }
-        let key = OpenSSL.pbkdf2SHA256(
-            password: Array(password.utf8), salt: stored.salt,
-            iterations: stored.iterations, length: stored.hash.count)
+        let key = Self.derive(password, salt: stored.salt, iterations: stored.iterations, length: stored.hash.count)
         return OpenSSL.constantTimeEqual(key, stored.hash)
     }
 
@@ -61,10 +57,14 @@ public struct PasswordHasher: Sendable {
     public func dummyVerify(_ password: String) {
         // A fixed salt is fine: the result is thrown away. The comparison keeps
         // the work identical to `verify`'s.
-        let key = OpenSSL.pbkdf2SHA256(
-            password: Array(password.utf8), salt: Self.dummySalt,
-            iterations: iterations, length: Self.hashLength)
+        let key = Self.derive(password, salt: Self.dummySalt, iterations: iterations, length: Self.hashLength)
         _ = OpenSSL.constantTimeEqual(key, Self.dummySalt + Self.dummySalt)
+    }
+
+    /// PBKDF2-HMAC-SHA256 of `password`'s UTF-8 bytes, its iterations in idle time so that
+    /// sign-ins cannot starve page views.
+    private static func derive(_ password: String, salt: [UInt8], iterations: Int, length: Int) -> [UInt8] {
+        OpenSSL.pbkdf2SHA256(password: Array(password.utf8), salt: salt, iterations: iterations, length: length, loop: IdleTime.run)
     }
 
     /// Salt for `dummyVerify`; any value works.

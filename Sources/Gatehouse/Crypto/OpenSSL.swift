@@ -139,18 +139,25 @@ public enum OpenSSL {
     ///   - salt: the salt; any length, including empty.
     ///   - iterations: the PBKDF2 count c, 1 ... `UInt32.max`.
     ///   - length: the derived key length dkLen in bytes, at least 1.
+    ///   - loop: calls the closure it is given, which runs the iterations (a C loop that
+    ///     allocates nothing and takes no lock) — under idle-time scheduling, say.
     public static func pbkdf2SHA256(
-        password: [UInt8], salt: [UInt8], iterations: Int, length: Int
+        password: [UInt8], salt: [UInt8], iterations: Int, length: Int,
+        loop: (() -> Void) -> Void = { $0() }
     ) -> [UInt8] {
         precondition(iterations >= 1 && iterations <= Int(UInt32.max), "PBKDF2: bad iterations")
         precondition(length >= 1, "PBKDF2: bad length")
         return [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
             let result = password.withUnsafeBufferPointer { passwordBytes in
                 salt.withUnsafeBufferPointer { saltBytes in
-                    gatehouse_pbkdf2_hmac_sha256(
-                        passwordBytes.baseAddress, passwordBytes.count,
-                        saltBytes.baseAddress, saltBytes.count,
-                        UInt32(iterations), out.baseAddress, length)
+                    var status: Int32 = 0
+                    loop {
+                        status = gatehouse_pbkdf2_hmac_sha256(
+                            passwordBytes.baseAddress, passwordBytes.count,
+                            saltBytes.baseAddress, saltBytes.count,
+                            UInt32(iterations), out.baseAddress, length)
+                    }
+                    return status
                 }
             }
             precondition(result == 1, "PBKDF2-HMAC-SHA256 failed")

@@ -4,16 +4,27 @@ import Testing
 
 @Suite("Hashing pool")
 struct HashingPoolTests {
-    @Test("Work runs on another thread under SCHED_IDLE and its result comes back")
-    func lowPriority() {
+    @Test("Work runs on another thread, under the ordinary policy, and its result comes back")
+    func otherThread() {
         let pool = HashingPool(threads: 1)
         let caller = pthread_self()
         let (thread, policy) = pool.run { () -> (pthread_t, Int32) in
             (pthread_self(), sched_getscheduler(0))
         }
         #expect(pthread_equal(thread, caller) == 0)
-        #expect(policy == 5)  // SCHED_IDLE (linux/sched.h)
-        #expect(sched_getscheduler(0) == SCHED_OTHER)
+        #expect(policy == SCHED_OTHER)
+    }
+
+    @Test("IdleTime runs its body under SCHED_IDLE and gives the thread its policy back")
+    func idleTime() {
+        let pool = HashingPool(threads: 1)
+        let (inside, after) = pool.run { () -> (Int32, Int32) in
+            var inside: Int32 = -1
+            IdleTime.run { inside = sched_getscheduler(0) }
+            return (inside, sched_getscheduler(0))
+        }
+        #expect(inside == 5)  // SCHED_IDLE (linux/sched.h)
+        #expect(after == SCHED_OTHER)
     }
 
     @Test("Many callers at once all get their own answers")
