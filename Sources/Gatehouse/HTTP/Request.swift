@@ -12,7 +12,7 @@ public struct Request: Sendable {
     /// The raw query string, without the `?`.
     public var query: String
     /// Request headers keyed by lower-case name (`cookie`, `user-agent`, ...).
-    public var headers: [String: String]
+    public var headers: HTTPHeaders
     /// The peer address nginx saw (`REMOTE_ADDR`).
     public var remoteAddress: String
     /// Whether the client connection was TLS (`HTTPS=on`).
@@ -28,7 +28,7 @@ public struct Request: Sendable {
     /// Creates a request; every field has a neutral default so tests name only what they need.
     public init(
         method: String = "GET", path: String = "/", query: String = "",
-        headers: [String: String] = [:], remoteAddress: String = "127.0.0.1",
+        headers: HTTPHeaders = [:], remoteAddress: String = "127.0.0.1",
         isHTTPS: Bool = false, body: [UInt8] = [], contentLength: Int? = nil
     ) {
         self.method = method

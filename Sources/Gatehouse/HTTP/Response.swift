@@ -63,21 +63,37 @@ public struct Response: Sendable {
     public func writeHead(into out: inout [UInt8]) {
         out.append(contentsOf: status.statusLine)
         for (name, value) in headers {
-            out.append(contentsOf: name.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: value.utf8)
-            out.append(contentsOf: "\r\n".utf8)
+            out.append(utf8: name)
+            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: " "))
+            out.append(utf8: value)
+            out.appendLineEnd()
         }
         for cookie in cookies {
-            out.append(contentsOf: "Set-Cookie: ".utf8)
+            out.append(utf8: "Set-Cookie: ")
             cookie.writeHeaderValue(into: &out)
-            out.append(contentsOf: "\r\n".utf8)
+            out.appendLineEnd()
         }
         if header("Content-Length") == nil {
-            out.append(contentsOf: "Content-Length: ".utf8)
-            out.append(contentsOf: String(body.count).utf8)
-            out.append(contentsOf: "\r\n".utf8)
+            out.append(utf8: "Content-Length: ")
+            out.append(utf8: String(body.count))
+            out.appendLineEnd()
         }
-        out.append(contentsOf: "\r\n".utf8)
+        out.appendLineEnd()
+    }
+}
+
+extension [UInt8] {
+    /// Appends the UTF-8 bytes of `text` in one copy (the generic `append(contentsOf:)`
+    /// of a `String.UTF8View` costs several times more, and a head has dozens).
+    mutating func append(utf8 text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends CR LF.
+    mutating func appendLineEnd() {
+        append(UInt8(ascii: "\r"))
+        append(UInt8(ascii: "\n"))
     }
 }

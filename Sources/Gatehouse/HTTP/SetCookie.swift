@@ -26,12 +26,12 @@ public struct SetCookie: Sendable, Equatable {
 
     /// Appends `headerValue` to `out` without building the string (one on every page).
     func writeHeaderValue(into out: inout [UInt8]) {
-        out.append(contentsOf: name.utf8)
+        out.append(utf8: name)
         out.append(UInt8(ascii: "="))
-        out.append(contentsOf: value.utf8)
-        out.append(contentsOf: "; Path=/; Max-Age=".utf8)
-        out.append(contentsOf: String(maxAge).utf8)
-        out.append(contentsOf: "; HttpOnly; SameSite=Lax".utf8)
-        if secure { out.append(contentsOf: "; Secure".utf8) }
+        out.append(utf8: value)
+        out.append(utf8: "; Path=/; Max-Age=")
+        out.append(utf8: String(maxAge))
+        out.append(utf8: "; HttpOnly; SameSite=Lax")
+        if secure { out.append(utf8: "; Secure") }
     }
 }

@@ -72,7 +72,7 @@ struct Browser {
         if !body.isEmpty { headers["content-type"] = "application/x-www-form-urlencoded" }
         headers.merge(extra) { $1 }
         let request = Request(method: method, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
-                              headers: headers, remoteAddress: address, body: body)
+                              headers: HTTPHeaders(headers), remoteAddress: address, body: body)
         let response = harness.application.respond(to: request, database: harness.connection)
         if let set = response.cookies.first(where: { $0.name == "session" }) { cookie = set.value }
         return response
