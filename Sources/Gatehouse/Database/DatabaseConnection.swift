@@ -152,14 +152,18 @@ public final class DatabaseConnection {
         defer { PQclear(kept) }
         while true {
             let deadline = Metrics.now() + timeout
-            while true {
-                let unsent = PQflush(connection)  // 0: all sent, 1: more to send, -1: failed
-                guard unsent >= 0, PQconsumeInput(connection) == 1 else { throw failure(of: nil, connection)! }
-                if unsent == 0 && PQisBusy(connection) == 0 { break }
+            // Read only after poll says there is something: the answer never comes back
+            // before the query has left, and its end usually arrives with its rows, so a
+            // read on spec would be one more system call that finds nothing.
+            var unsent = PQflush(connection)  // 0: all sent, 1: more to send, -1: failed
+            while unsent != 0 || PQisBusy(connection) == 1 {
+                guard unsent >= 0 else { throw failure(of: nil, connection)! }
                 guard Self.wait(for: PQsocket(connection), writing: unsent == 1, until: deadline) else {
                     close()
                     throw .deadlineMissed("no answer within \(timeout) s")
                 }
+                guard PQconsumeInput(connection) == 1 else { throw failure(of: nil, connection)! }
+                unsent = PQflush(connection)
             }
             guard let result = PQgetResult(connection) else { break }
             if let kept, Self.failed(kept) {
