@@ -20,12 +20,6 @@ public struct User: Sendable, Equatable {
         self.scopes = scopes
     }
 
-    /// Scopes as the user queries return them, space-separated (split on bytes: splitting
-    /// a String on Characters costs more than the rest of a session lookup's Swift work).
-    static func scopes(spaceSeparated text: String) -> [String] {
-        text.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
-    }
-
     /// Whether the user holds `scope`.
     public func has(_ scope: String) -> Bool { scopes.contains(scope) }
 

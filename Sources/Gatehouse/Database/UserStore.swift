@@ -115,23 +115,12 @@ public struct UserStore {
 
     private func list(where condition: String, _ parameters: [String?]) throws(DatabaseError) -> [User] {
         try database.query("""
-            SELECT id, username, first_name, last_name,
-                   CASE jsonb_typeof(scope) WHEN 'array' THEN
-                       (SELECT coalesce(string_agg(value, ' '), '') FROM jsonb_array_elements_text(scope))
-                   ELSE '' END
+            SELECT id, username, first_name, last_name, scope::text
             FROM users WHERE \(condition) ORDER BY username
             """, parameters).rows.compactMap { row in
             guard let id = row[0].flatMap({ Int($0) }), let username = row[1] else { return nil }
-            let scopes = User.scopes(spaceSeparated: row[4] ?? "")
+            let scopes = ScopeList.scopes(json: row[4] ?? "")
             return User(id: id, username: username, firstName: row[2], lastName: row[3], scopes: scopes)
         }
-    }
-}
-
-/// Scopes as the original design stores them: a JSON array of strings in `users.scope`.
-enum ScopeList {
-    /// `["a","b"]` for scopes that passed `Username.isValidScope` (no escaping needed).
-    static func json(_ scopes: [String]) -> String {
-        "[" + scopes.map { "\"\($0)\"" }.joined(separator: ",") + "]"
     }
 }
