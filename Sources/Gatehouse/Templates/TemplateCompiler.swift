@@ -1,0 +1,125 @@
+/// Compiles a template tree into a `TemplateProgram`, expanding partials, parents
+/// and blocks in place.
+///
+/// Expansion follows the spec's rules: a standalone partial or block indents every
+/// line it brings in, an inline one inserts it as is; a parent's argument blocks
+/// fill the same-named slots of the templates it expands. A partial nested
+/// `maximumDepth` deep, or a missing one, renders as nothing. Includes that cannot
+/// be expanded up front, a template including itself (directly or not) or any
+/// include once the program has grown past its budget, become `deferred`
+/// instructions, compiled when a render reaches them.
+struct TemplateCompiler {
+    /// Partials and parents nested deeper than this render as empty, so a partial
+    /// that recurses without end cannot exhaust a worker thread's stack.
+    static let maximumDepth = 100
+    /// Past this many instructions or text bytes a program stops inlining: a page
+    /// that includes a partial that includes another twice, and so on, would
+    /// otherwise grow exponentially.
+    static let instructionBudget = 20_000
+    static let textBudget = 1 << 20
+
+    private let templates: [String: Template]
+    private var program = TemplateProgram()
+    /// Where the text not yet covered by a `text` instruction starts.
+    private var pendingText = 0
+    /// The templates being inlined, outermost first: including one of them again
+    /// is recursion, which is deferred.
+    private var inlining: [String]
+
+    /// Compiles template `name`'s `nodes` under `scope`.
+    static func compile(_ name: String, _ nodes: [TemplateNode], in scope: ExpansionScope, templates: [String: Template]) -> TemplateProgram {
+        var compiler = TemplateCompiler(templates: templates, inlining: [name])
+        compiler.compile(nodes[...], in: scope)
+        compiler.closeText()
+        return compiler.program
+    }
+
+    private init(templates: [String: Template], inlining: [String]) {
+        self.templates = templates
+        self.inlining = inlining
+    }
+
+    private mutating func compile(_ nodes: ArraySlice<TemplateNode>, in scope: ExpansionScope) {
+        for node in nodes {
+            switch node {
+            case .text(let bytes):
+                program.text.append(contentsOf: bytes)
+            case .lineStart:
+                program.text.append(contentsOf: scope.indentation)
+            case .variable(let path, let escaped):
+                emit(.variable(path: add(path), escaped: escaped))
+            case .section(let path, let inverted, let children):
+                let path = add(path)
+                let opener = emit(.section(path: path, inverted: inverted, end: 0))
+                compile(children[...], in: scope)
+                program.instructions[opener] = .section(path: path, inverted: inverted, end: closeText())
+            case .partial(let name, let extra):
+                include(name, indentation: extra, arguments: [:], in: scope)
+            case .parent(let name, let extra, let arguments):
+                include(name, indentation: extra, arguments: arguments, in: scope)
+            case .block(let name, let extra, let defaults):
+                block(name, indentation: extra, defaults: defaults, in: scope)
+            }
+        }
+    }
+
+    /// Expands a partial or parent, or defers it.
+    private mutating func include(_ name: String, indentation extra: [UInt8]?, arguments: [String: [TemplateNode]], in scope: ExpansionScope) {
+        guard scope.depth < Self.maximumDepth, let template = templates[name] else { return }
+        let inner = scope.including(arguments: arguments, indentation: extra)
+        let overBudget = program.instructions.count > Self.instructionBudget || program.text.count > Self.textBudget
+        if overBudget || inlining.contains(name) {
+            emit(.deferred(program.deferred.count))
+            program.deferred.append(TemplateProgram.DeferredInclude(name: name, nodes: template.nodes, scope: inner))
+            return
+        }
+        let opener = emit(.expansion(end: 0))
+        inlining.append(name)
+        compile(template.nodes[...], in: inner)
+        inlining.removeLast()
+        program.instructions[opener] = .expansion(end: closeText())
+    }
+
+    /// Expands a block slot: the overriding argument if any, else the default.
+    private mutating func block(_ name: String, indentation extra: [UInt8]?, defaults: [TemplateNode], in scope: ExpansionScope) {
+        var inner = scope
+        var content = defaults
+        if let override = scope.overrides[name] {
+            content = override.nodes
+            inner.overrides = override.overrides
+        }
+        if let extra { inner.indentation += extra }
+        if !inner.indentation.isEmpty, case .lineStart = content.first {
+            // The first line sits where the slot is: indented only if the slot
+            // stands alone, else it continues the line around the slot.
+            if extra != nil { program.text.append(contentsOf: inner.indentation) }
+            compile(content.dropFirst(), in: inner)
+        } else {
+            compile(content[...], in: inner)
+        }
+    }
+
+    /// Appends `instruction` after any pending text; returns its index.
+    @discardableResult
+    private mutating func emit(_ instruction: TemplateProgram.Instruction) -> Int {
+        closeText()
+        program.instructions.append(instruction)
+        return program.instructions.count - 1
+    }
+
+    /// Covers the pending text with a `text` instruction, so the next text starts
+    /// a new one (a jump may land between them); returns the next index.
+    @discardableResult
+    private mutating func closeText() -> Int {
+        if pendingText < program.text.count {
+            program.instructions.append(.text(pendingText..<program.text.count))
+            pendingText = program.text.count
+        }
+        return program.instructions.count
+    }
+
+    private mutating func add(_ path: [String]) -> Range<Int> {
+        program.names.append(contentsOf: path)
+        return program.names.count - path.count..<program.names.count
+    }
+}
