@@ -14,28 +14,54 @@ struct TemplateCompiler {
     static let maximumDepth = 100
     /// Past this many instructions or text bytes a program stops inlining: a page
     /// that includes a partial that includes another twice, and so on, would
-    /// otherwise grow exponentially.
-    static let instructionBudget = 20_000
-    static let textBudget = 1 << 20
+    /// otherwise grow exponentially. The pages in `templates/` need a few dozen
+    /// instructions and under 10 KB each.
+    static let instructionBudget = 2_000
+    static let textBudget = 1 << 18
 
     private let templates: [String: Template]
+    /// Whether includes may be inlined at all.
+    private let expandsIncludes: Bool
     private var program = TemplateProgram()
     /// Where the text not yet covered by a `text` instruction starts.
     private var pendingText = 0
     /// The templates being inlined, outermost first: including one of them again
     /// is recursion, which is deferred.
     private var inlining: [String]
+    /// The deferred includes so far by what they compile to, so that the same
+    /// partial under the same scope (`x{{>page}}{{>page}}`) is one entry, compiled
+    /// once per render.
+    private var deferredIndices: [DeferredKey: Int] = [:]
 
-    /// Compiles template `name`'s `nodes` under `scope`.
-    static func compile(_ name: String, _ nodes: [TemplateNode], in scope: ExpansionScope, templates: [String: Template]) -> TemplateProgram {
-        var compiler = TemplateCompiler(templates: templates, inlining: [name])
-        compiler.compile(nodes[...], in: scope)
+    private struct DeferredKey: Hashable {
+        let name: String
+        let indentation: [UInt8]
+        let overrides: ObjectIdentifier
+        let depth: Int
+    }
+
+    /// Compiles template `name` as a page, its includes expanded within the budgets.
+    static func compile(page name: String, templates: [String: Template]) -> TemplateProgram {
+        guard let template = templates[name] else { return TemplateProgram() }
+        var compiler = TemplateCompiler(templates: templates, expandsIncludes: true, inlining: [name])
+        compiler.compile(template.nodes[...], in: ExpansionScope())
         compiler.closeText()
         return compiler.program
     }
 
-    private init(templates: [String: Template], inlining: [String]) {
+    /// Compiles a deferred include on its own, at render time. Its includes stay
+    /// deferred in turn, so a render pays for each template it reaches about what
+    /// walking the tree would cost, however the templates nest.
+    static func compile(_ include: TemplateProgram.DeferredInclude, templates: [String: Template]) -> TemplateProgram {
+        var compiler = TemplateCompiler(templates: templates, expandsIncludes: false, inlining: [include.name])
+        compiler.compile(include.nodes[...], in: include.scope)
+        compiler.closeText()
+        return compiler.program
+    }
+
+    private init(templates: [String: Template], expandsIncludes: Bool, inlining: [String]) {
         self.templates = templates
+        self.expandsIncludes = expandsIncludes
         self.inlining = inlining
     }
 
@@ -68,9 +94,15 @@ struct TemplateCompiler {
         guard scope.depth < Self.maximumDepth, let template = templates[name] else { return }
         let inner = scope.including(arguments: arguments, indentation: extra)
         let overBudget = program.instructions.count > Self.instructionBudget || program.text.count > Self.textBudget
-        if overBudget || inlining.contains(name) {
-            emit(.deferred(program.deferred.count))
-            program.deferred.append(TemplateProgram.DeferredInclude(name: name, nodes: template.nodes, scope: inner))
+        if !expandsIncludes || overBudget || inlining.contains(name) {
+            let key = DeferredKey(name: name, indentation: inner.indentation, overrides: ObjectIdentifier(inner.overrides), depth: inner.depth)
+            if let index = deferredIndices[key] {
+                emit(.deferred(index))
+            } else {
+                deferredIndices[key] = program.deferred.count
+                emit(.deferred(program.deferred.count))
+                program.deferred.append(TemplateProgram.DeferredInclude(name: name, nodes: template.nodes, scope: inner))
+            }
             return
         }
         let opener = emit(.expansion(end: 0))
@@ -84,7 +116,7 @@ struct TemplateCompiler {
     private mutating func block(_ name: String, indentation extra: [UInt8]?, defaults: [TemplateNode], in scope: ExpansionScope) {
         var inner = scope
         var content = defaults
-        if let override = scope.overrides[name] {
+        if let override = scope.overrides.byName[name] {
             content = override.nodes
             inner.overrides = override.overrides
         }

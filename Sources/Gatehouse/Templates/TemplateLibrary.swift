@@ -12,8 +12,8 @@ public struct TemplateLibrary: Sendable {
     public init(templates: [String: Template]) {
         self.templates = templates
         var programs: [String: TemplateProgram] = [:]
-        for (name, template) in templates {
-            programs[name] = TemplateCompiler.compile(name, template.nodes, in: ExpansionScope(), templates: templates)
+        for name in templates.keys {
+            programs[name] = TemplateCompiler.compile(page: name, templates: templates)
         }
         self.programs = programs
     }

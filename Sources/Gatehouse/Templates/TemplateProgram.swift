@@ -29,11 +29,20 @@ struct TemplateProgram: Sendable {
 
     /// A partial or parent left to render time, with everything needed to compile
     /// it then exactly as it would have been inlined.
-    struct DeferredInclude: Sendable {
+    ///
+    /// A class so a render can cache what it compiled by identity: a recursive
+    /// partial inside a list is reached once per item, always with the same scope.
+    final class DeferredInclude: Sendable {
         /// The included template's name, so its own recursion is caught.
         let name: String
         let nodes: [TemplateNode]
         let scope: ExpansionScope
+
+        init(name: String, nodes: [TemplateNode], scope: ExpansionScope) {
+            self.name = name
+            self.nodes = nodes
+            self.scope = scope
+        }
     }
 
     var instructions: [Instruction] = []
@@ -42,41 +51,4 @@ struct TemplateProgram: Sendable {
     /// The parts of every variable and section name, `a.b` as `a`, `b`.
     var names: [String] = []
     var deferred: [DeferredInclude] = []
-}
-
-/// What a partial, parent or block is expanded under: everything the output of a
-/// tag depends on apart from the data.
-struct ExpansionScope: Sendable {
-    /// Written at each line start: the whitespace of the enclosing standalone
-    /// partials and blocks.
-    var indentation: [UInt8] = []
-    /// Block contents supplied by the parents being expanded, by block name.
-    var overrides: [String: BlockOverride] = [:]
-    /// Partials and parents entered so far.
-    var depth = 0
-
-    /// The scope inside a partial (no `arguments`) or parent included here.
-    /// - Parameters:
-    ///   - arguments: the parent's argument blocks.
-    ///   - extra: the tag's indentation if it stands alone; an inline tag inserts
-    ///     the template as is, without any indentation.
-    func including(arguments: [String: [TemplateNode]], indentation extra: [UInt8]?) -> ExpansionScope {
-        var inner = self
-        inner.indentation = extra.map { indentation + $0 } ?? []
-        // Outer arguments win: the template furthest down the inheritance chain
-        // has the last word on each block.
-        for (name, nodes) in arguments where overrides[name] == nil {
-            inner.overrides[name] = BlockOverride(nodes: nodes, overrides: overrides)
-        }
-        inner.depth += 1
-        return inner
-    }
-}
-
-/// Content that fills a block slot, with the overrides in force where it was
-/// written (so a page's `content` block is not hijacked by a same-named block of a
-/// partial it includes).
-struct BlockOverride: Sendable {
-    let nodes: [TemplateNode]
-    let overrides: [String: BlockOverride]
 }

@@ -12,6 +12,9 @@ struct TemplateRenderer {
     private let templates: [String: Template]
     private var stack: [TemplateValue]
     private var expansions = 0
+    /// The deferred includes this render has compiled (none for a page without
+    /// recursive partials).
+    private var compiled: [ObjectIdentifier: TemplateProgram] = [:]
 
     init(templates: [String: Template], root: TemplateValue) {
         self.templates = templates
@@ -82,10 +85,19 @@ struct TemplateRenderer {
             case .deferred(let index):
                 guard expansions < Self.maximumExpansions else { continue }
                 expansions += 1
-                let include = code.deferred[index]
-                run(TemplateCompiler.compile(include.name, include.nodes, in: include.scope, templates: templates), into: &buffer)
+                run(program(for: code.deferred[index]), into: &buffer)
             }
         }
+    }
+
+    /// The program of a deferred include, compiled on first use in this render.
+    private mutating func program(for include: TemplateProgram.DeferredInclude) -> TemplateProgram {
+        let key = ObjectIdentifier(include)
+        if let program = compiled[key] { return program }
+        let program = TemplateCompiler.compile(include, templates: templates)
+        // Cached programs keep their own deferred includes alive, so identities stay unique.
+        compiled[key] = program
+        return program
     }
 
     /// Looks a dotted name up the context stack: its first part in the innermost
