@@ -48,7 +48,11 @@ public struct TemplateLibrary: Sendable {
     /// bytes to `buffer` (the response body on the request path).
     public func render(_ name: String, _ value: TemplateValue, into buffer: inout [UInt8]) {
         guard let program = programs[name] else { return }
+        // Room for all of the page's literal text and some values: one allocation
+        // for most renders.
+        var output = TemplateOutput(capacity: program.text.count + 1024)
         var renderer = TemplateRenderer(templates: templates, root: value)
-        renderer.run(program, into: &buffer)
+        renderer.run(program, into: &output)
+        output.copy(to: &buffer)
     }
 }

@@ -1,4 +1,4 @@
-/// Runs a `TemplateProgram` against a view model, appending to a byte buffer.
+/// Runs a `TemplateProgram` against a view model, writing a `TemplateOutput`.
 ///
 /// Holds what depends on the data: the context stack that sections push onto,
 /// and the count of partials and parents expanded so far. One renderer serves one
@@ -34,12 +34,12 @@ struct TemplateRenderer {
     }
 
     /// Runs all of `program`.
-    mutating func run(_ program: TemplateProgram, into buffer: inout [UInt8]) {
+    mutating func run(_ program: TemplateProgram, into output: inout TemplateOutput) {
         program.instructions.withUnsafeBufferPointer { instructions in
             program.text.withUnsafeBufferPointer { text in
                 program.names.withUnsafeBufferPointer { names in
                     let code = Code(instructions: instructions, text: text, names: names, deferred: program.deferred)
-                    run(code, instructions.indices, into: &buffer)
+                    run(code, instructions.indices, into: &output)
                 }
             }
         }
@@ -47,32 +47,32 @@ struct TemplateRenderer {
 
     /// Runs the instructions in `range`, which ends where a section body or an
     /// expansion does (or at the end).
-    private mutating func run(_ code: Code, _ range: Range<Int>, into buffer: inout [UInt8]) {
+    private mutating func run(_ code: Code, _ range: Range<Int>, into output: inout TemplateOutput) {
         var next = range.lowerBound
         while next < range.upperBound {
             let instruction = code.instructions[next]
             next += 1
             switch instruction {
             case .text(let bytes):
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: code.text[bytes]))
+                output.append(UnsafeBufferPointer(rebasing: code.text[bytes]))
             case .variable(let path, let escaped):
                 if let value = resolve(UnsafeBufferPointer(rebasing: code.names[path])) {
-                    Self.interpolate(value, escaped: escaped, into: &buffer)
+                    Self.interpolate(value, escaped: escaped, into: &output)
                 }
             case .section(let path, let inverted, let end):
                 let value = resolve(UnsafeBufferPointer(rebasing: code.names[path])) ?? .null
                 let body = next..<end
                 if inverted {
-                    if !value.isTruthy { run(code, body, into: &buffer) }
+                    if !value.isTruthy { run(code, body, into: &output) }
                 } else if case .list(let items) = value {
                     for item in items {
                         stack.append(item)
-                        run(code, body, into: &buffer)
+                        run(code, body, into: &output)
                         stack.removeLast()
                     }
                 } else if value.isTruthy {
                     stack.append(value)
-                    run(code, body, into: &buffer)
+                    run(code, body, into: &output)
                     stack.removeLast()
                 }
                 next = end
@@ -85,7 +85,7 @@ struct TemplateRenderer {
             case .deferred(let index):
                 guard expansions < Self.maximumExpansions else { continue }
                 expansions += 1
-                run(program(for: code.deferred[index]), into: &buffer)
+                run(program(for: code.deferred[index]), into: &output)
             }
         }
     }
@@ -132,21 +132,21 @@ struct TemplateRenderer {
     }
 
     /// Writes a value as text; lists and objects have no text form and write nothing.
-    static func interpolate(_ value: TemplateValue, escaped: Bool, into buffer: inout [UInt8]) {
+    static func interpolate(_ value: TemplateValue, escaped: Bool, into output: inout TemplateOutput) {
         switch value {
         case .null, .list, .object:
             break
         case .bool(let flag):
-            HTMLEscape.append(flag ? "true" : "false", escaped: false, to: &buffer)
+            HTMLEscape.append(flag ? "true" : "false", escaped: false, to: &output)
         case .string(let text):
-            HTMLEscape.append(text, escaped: escaped, to: &buffer)
+            HTMLEscape.append(text, escaped: escaped, to: &output)
         case .int(let number):
-            HTMLEscape.append(number, to: &buffer)
+            HTMLEscape.append(number, to: &output)
         case .double(let number):
             if number.rounded() == number, abs(number) < 1e15 {
-                HTMLEscape.append(Int(number), to: &buffer)
+                HTMLEscape.append(Int(number), to: &output)
             } else {
-                HTMLEscape.append(String(describing: number), escaped: false, to: &buffer)
+                HTMLEscape.append(String(describing: number), escaped: false, to: &output)
             }
         }
     }
