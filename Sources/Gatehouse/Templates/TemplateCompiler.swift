@@ -14,8 +14,8 @@ struct TemplateCompiler {
     static let maximumDepth = 100
     /// Past this many instructions or text bytes a program stops inlining: a page
     /// that includes a partial that includes another twice, and so on, would
-    /// otherwise grow exponentially. The pages in `templates/` need a few dozen
-    /// instructions and under 10 KB each.
+    /// otherwise grow exponentially. The pages in `templates/` need at most about a
+    /// hundred instructions and 7 KB of text each.
     static let instructionBudget = 2_000
     static let textBudget = 1 << 18
 

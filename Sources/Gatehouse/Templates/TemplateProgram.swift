@@ -22,8 +22,10 @@ struct TemplateProgram: Sendable {
         /// An inlined partial or parent, up to `end`: it counts against the
         /// render's expansion budget and is skipped once that is spent.
         case expansion(end: Int)
-        /// A partial or parent that was not inlined (a recursive one, or one past
-        /// the compile budget): `deferred[index]` is compiled when reached.
+        /// A partial or parent that was not inlined (a recursive one, one past the
+        /// compile budget, or any include of a deferred one): `deferred[index]` is
+        /// compiled when reached, counting against the expansion budget like an
+        /// inlined one.
         case deferred(Int)
     }
 
