@@ -1,23 +1,23 @@
-/// HTML escaping of interpolated text, done on UTF-8 bytes straight into the page buffer.
+/// HTML escaping of interpolated text, done on UTF-8 bytes straight into the output.
 ///
 /// `& < > " '` become `&amp; &lt; &gt; &quot; &#39;`, enough for element content
 /// and quoted attribute values. Runs of safe bytes are copied in one call; no
 /// intermediate `String` is built.
 enum HTMLEscape {
-    /// Appends `text` to `buffer`, escaped when `escaped` is true.
-    static func append(_ text: String, escaped: Bool, to buffer: inout [UInt8]) {
+    /// Appends `text` to `output`, escaped when `escaped` is true.
+    static func append(_ text: String, escaped: Bool, to output: inout TemplateOutput) {
         var text = text
         text.withUTF8 { bytes in
             if escaped {
-                append(bytes, to: &buffer)
+                append(bytes, to: &output)
             } else {
-                buffer.append(contentsOf: bytes)
+                output.append(bytes)
             }
         }
     }
 
-    /// Appends `bytes` to `buffer` with the five HTML-special characters escaped.
-    static func append(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+    /// Appends `bytes` to `output` with the five HTML-special characters escaped.
+    static func append(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
         var runStart = 0
         for index in bytes.indices {
             let replacement: StaticString
@@ -30,30 +30,32 @@ enum HTMLEscape {
             default: continue
             }
             if runStart < index {
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             }
-            replacement.withUTF8Buffer { buffer.append(contentsOf: $0) }
+            output.append(replacement)
             runStart = index + 1
         }
         if runStart < bytes.count {
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            output.append(UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
     }
 
     /// Appends the decimal digits of `value` without going through `String`.
-    static func append(_ value: Int, to buffer: inout [UInt8]) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = buffer.count
-        repeat {
-            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        var low = start, high = buffer.count - 1
-        while low < high {
-            buffer.swapAt(low, high)
-            low += 1
-            high -= 1
+    static func append(_ value: Int, to output: inout TemplateOutput) {
+        // 20 digits and a sign cover Int.min; digits are written from the end.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { digits in
+            var magnitude = value.magnitude
+            var first = digits.count
+            repeat {
+                first -= 1
+                digits[first] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                first -= 1
+                digits[first] = UInt8(ascii: "-")
+            }
+            output.append(UnsafeBufferPointer(rebasing: digits[first...]))
         }
     }
 }

@@ -1,14 +1,21 @@
 /// The templates of an application, parsed once at start-up and shared by all
 /// worker threads.
 ///
-/// Templates refer to each other by name (`{{>nav}}`, `{{<layout}}`); names are
-/// resolved here at render time, and a missing partial renders as nothing.
+/// Templates refer to each other by name (`{{>nav}}`, `{{<layout}}`); each
+/// template is compiled here with the partials and parents it names expanded in
+/// place (see `TemplateCompiler`), and a missing partial renders as nothing.
 public struct TemplateLibrary: Sendable {
     private let templates: [String: Template]
+    private let programs: [String: TemplateProgram]
 
     /// Wraps already-parsed templates, keyed by the name partials use.
     public init(templates: [String: Template]) {
         self.templates = templates
+        var programs: [String: TemplateProgram] = [:]
+        for name in templates.keys {
+            programs[name] = TemplateCompiler.compile(page: name, templates: templates)
+        }
+        self.programs = programs
     }
 
     /// Parses each source, keyed by template name (also the `file` in errors).
@@ -40,8 +47,12 @@ public struct TemplateLibrary: Sendable {
     /// Renders template `name` with `value` as the root context, appending UTF-8
     /// bytes to `buffer` (the response body on the request path).
     public func render(_ name: String, _ value: TemplateValue, into buffer: inout [UInt8]) {
-        guard let template = templates[name] else { return }
+        guard let program = programs[name] else { return }
+        // Room for all of the page's literal text and some values: one allocation
+        // for most renders.
+        var output = TemplateOutput(capacity: program.text.count + 1024)
         var renderer = TemplateRenderer(templates: templates, root: value)
-        renderer.render(template.nodes.unindented[...], into: &buffer)
+        renderer.run(program, into: &output)
+        output.copy(to: &buffer)
     }
 }

@@ -162,11 +162,11 @@ struct TemplateParser {
         let name = tokens[opener].name
         switch tagKind(opener) {
         case .section:
-            return .section(Self.path(name), inverted: false, TemplateNodes(frame.nodes))
+            return .section(Self.path(name), inverted: false, frame.nodes)
         case .inverted:
-            return .section(Self.path(name), inverted: true, TemplateNodes(frame.nodes))
+            return .section(Self.path(name), inverted: true, frame.nodes)
         case .parent:
-            var arguments: [String: TemplateNodes] = [:]
+            var arguments: [String: [TemplateNode]] = [:]
             for case .block(let blockName, _, let content) in frame.nodes where arguments[blockName] == nil {
                 arguments[blockName] = content
             }
@@ -184,7 +184,7 @@ struct TemplateParser {
             let blockIndentation = argument ? nil : indentation[opener]
             let startsInline = (argument || blockIndentation != nil) && !isRightClear(opener)
             if startsInline, !content.isEmpty { content.insert(.lineStart, at: content.startIndex) }
-            return .block(name, indentation: blockIndentation, TemplateNodes(Array(content)))
+            return .block(name, indentation: blockIndentation, Array(content))
         }
     }
 

@@ -1,144 +1,123 @@
-/// Renders a template tree into a byte buffer.
+/// Runs a `TemplateProgram` against a view model, writing a `TemplateOutput`.
 ///
-/// Holds the context stack, the indentation that standalone partials and blocks
-/// add to each line, and the block overrides of the parents being expanded. One
-/// renderer serves one render call; the templates it reads are immutable.
+/// Holds what depends on the data: the context stack that sections push onto,
+/// and the count of partials and parents expanded so far. One renderer serves one
+/// render call; the programs and templates it reads are immutable.
 struct TemplateRenderer {
-    /// Partials and parents nested deeper than this render as empty, so a partial
-    /// that recurses without end cannot exhaust a worker thread's stack.
-    static let maximumDepth = 100
     /// Partials and parents expanded in one render beyond this render as empty, so a
     /// template that includes itself twice cannot take 2^depth steps.
     static let maximumExpansions = 10_000
 
-    /// Content that fills a block slot, with the overrides in force where it was
-    /// written (so a page's `content` block is not hijacked by a same-named block
-    /// of a partial it includes).
-    struct BlockOverride {
-        let nodes: TemplateNodes
-        let scope: [String: BlockOverride]
-    }
-
+    /// For compiling deferred includes.
     private let templates: [String: Template]
     private var stack: [TemplateValue]
-    private var indentation: [UInt8] = []
-    private var overrides: [String: BlockOverride] = [:]
-    private var depth = 0
     private var expansions = 0
+    /// The deferred includes this render has compiled (none for a page without
+    /// recursive partials).
+    private var compiled: [ObjectIdentifier: TemplateProgram] = [:]
 
     init(templates: [String: Template], root: TemplateValue) {
         self.templates = templates
-        self.stack = [root]
+        // Room for a few nested sections, allocated once.
+        stack = []
+        stack.reserveCapacity(8)
+        stack.append(root)
     }
 
-    /// Renders `nodes` against the current context, appending to `buffer`.
-    mutating func render(_ nodes: ArraySlice<TemplateNode>, into buffer: inout [UInt8]) {
-        for node in nodes {
-            switch node {
+    /// A program's arrays, borrowed for one run: reading through buffer pointers
+    /// keeps the loop free of bounds checks and reference counting.
+    private struct Code {
+        let instructions: UnsafeBufferPointer<TemplateProgram.Instruction>
+        let text: UnsafeBufferPointer<UInt8>
+        let names: UnsafeBufferPointer<String>
+        let deferred: [TemplateProgram.DeferredInclude]
+    }
+
+    /// Runs all of `program`.
+    mutating func run(_ program: TemplateProgram, into output: inout TemplateOutput) {
+        program.instructions.withUnsafeBufferPointer { instructions in
+            program.text.withUnsafeBufferPointer { text in
+                program.names.withUnsafeBufferPointer { names in
+                    let code = Code(instructions: instructions, text: text, names: names, deferred: program.deferred)
+                    run(code, instructions.indices, into: &output)
+                }
+            }
+        }
+    }
+
+    /// Runs the instructions in `range`, which ends where a section body or an
+    /// expansion does (or at the end).
+    private mutating func run(_ code: Code, _ range: Range<Int>, into output: inout TemplateOutput) {
+        var next = range.lowerBound
+        while next < range.upperBound {
+            let instruction = code.instructions[next]
+            next += 1
+            switch instruction {
             case .text(let bytes):
-                buffer.append(contentsOf: bytes)
-            case .lineStart:
-                if !indentation.isEmpty { buffer.append(contentsOf: indentation) }
+                output.append(UnsafeBufferPointer(rebasing: code.text[bytes]))
             case .variable(let path, let escaped):
-                if let value = resolve(path) { Self.interpolate(value, escaped: escaped, into: &buffer) }
-            case .section(let path, let inverted, let children):
-                renderSection(resolve(path) ?? .null, inverted: inverted, children, into: &buffer)
-            case .partial(let name, let extra):
-                include(name, indentation: extra, arguments: [:], into: &buffer)
-            case .parent(let name, let extra, let arguments):
-                include(name, indentation: extra, arguments: arguments, into: &buffer)
-            case .block(let name, let extra, let defaults):
-                renderBlock(name, indentation: extra, defaults, into: &buffer)
+                if let value = resolve(UnsafeBufferPointer(rebasing: code.names[path])) {
+                    Self.interpolate(value, escaped: escaped, into: &output)
+                }
+            case .section(let path, let inverted, let end):
+                let value = resolve(UnsafeBufferPointer(rebasing: code.names[path])) ?? .null
+                let body = next..<end
+                if inverted {
+                    if !value.isTruthy { run(code, body, into: &output) }
+                } else if case .list(let items) = value {
+                    for item in items {
+                        stack.append(item)
+                        run(code, body, into: &output)
+                        stack.removeLast()
+                    }
+                } else if value.isTruthy {
+                    stack.append(value)
+                    run(code, body, into: &output)
+                    stack.removeLast()
+                }
+                next = end
+            case .expansion(let end):
+                if expansions < Self.maximumExpansions {
+                    expansions += 1
+                } else {
+                    next = end
+                }
+            case .deferred(let index):
+                guard expansions < Self.maximumExpansions else { continue }
+                expansions += 1
+                run(program(for: code.deferred[index]), into: &output)
             }
         }
     }
 
-    private mutating func renderSection(_ value: TemplateValue, inverted: Bool, _ nodes: TemplateNodes, into buffer: inout [UInt8]) {
-        let children = nodes.walked(under: indentation)
-        if inverted {
-            if !value.isTruthy { render(children[...], into: &buffer) }
-        } else if case .list(let items) = value {
-            for item in items {
-                stack.append(item)
-                render(children[...], into: &buffer)
-                stack.removeLast()
-            }
-        } else if value.isTruthy {
-            stack.append(value)
-            render(children[...], into: &buffer)
-            stack.removeLast()
-        }
+    /// The program of a deferred include, compiled on first use in this render.
+    private mutating func program(for include: TemplateProgram.DeferredInclude) -> TemplateProgram {
+        let key = ObjectIdentifier(include)
+        if let program = compiled[key] { return program }
+        let program = TemplateCompiler.compile(include, templates: templates)
+        // Cached programs keep their own deferred includes alive, so identities stay unique.
+        compiled[key] = program
+        return program
     }
 
-    /// Expands a partial or parent; a missing one renders as nothing.
-    private mutating func include(_ name: String, indentation extra: [UInt8]?, arguments: [String: TemplateNodes], into buffer: inout [UInt8]) {
-        guard depth < Self.maximumDepth, expansions < Self.maximumExpansions, let template = templates[name] else { return }
-        expansions += 1
-        let savedIndentation = indentation
-        let savedOverrides = overrides
-        // A standalone tag indents every line of what it includes; an inline one
-        // inserts it as is.
-        if let extra {
-            if !extra.isEmpty { indentation += extra }
-        } else if !indentation.isEmpty {
-            indentation = []
-        }
-        // Outer arguments win: the template furthest down the inheritance chain
-        // has the last word on each block.
-        for (blockName, nodes) in arguments where overrides[blockName] == nil {
-            overrides[blockName] = BlockOverride(nodes: nodes, scope: savedOverrides)
-        }
-        depth += 1
-        render(template.nodes.walked(under: indentation)[...], into: &buffer)
-        depth -= 1
-        indentation = savedIndentation
-        overrides = savedOverrides
-    }
-
-    /// Renders a block slot: the overriding argument if any, else the default.
-    private mutating func renderBlock(_ name: String, indentation extra: [UInt8]?, _ defaults: TemplateNodes, into buffer: inout [UInt8]) {
-        let content: TemplateNodes
-        let scope: [String: BlockOverride]
-        if let override = overrides[name] {
-            content = override.nodes
-            scope = override.scope
-        } else {
-            content = defaults
-            scope = overrides
-        }
-        let savedIndentation = indentation
-        let savedOverrides = overrides
-        overrides = scope
-        if let extra, !extra.isEmpty { indentation += extra }
-        if indentation.isEmpty {
-            render(content.unindented[...], into: &buffer)
-        } else if case .lineStart = content.full.first {
-            // The first line sits where the slot is: indented only if the slot
-            // stands alone, else it continues the line around the slot.
-            if extra != nil { buffer.append(contentsOf: indentation) }
-            render(content.full[1...], into: &buffer)
-        } else {
-            render(content.full[...], into: &buffer)
-        }
-        indentation = savedIndentation
-        overrides = savedOverrides
-    }
-
-    /// Looks `path` up the context stack: the first part in the innermost context
-    /// that has it, the rest inside that value only. `nil` when anything misses.
-    private func resolve(_ path: [String]) -> TemplateValue? {
+    /// Looks a dotted name up the context stack: its first part in the innermost
+    /// context that has it, the rest inside that value only. `nil` when anything
+    /// misses; an empty name (`.`) is the innermost context.
+    private func resolve(_ path: UnsafeBufferPointer<String>) -> TemplateValue? {
         guard let first = path.first else { return stack.last }
-        var found: TemplateValue?
-        for context in stack.reversed() {
-            if case .object(let fields) = context, let value = Self.field(first, of: fields) {
-                found = value
+        var level = stack.count - 1
+        var value: TemplateValue
+        while true {
+            guard level >= 0 else { return nil }
+            if case .object(let fields) = stack[level], let found = Self.field(first, of: fields) {
+                value = found
                 break
             }
+            level -= 1
         }
-        guard var value = found else { return nil }
         for key in path.dropFirst() {
-            guard case .object(let fields) = value, let next = Self.field(key, of: fields) else { return nil }
-            value = next
+            guard case .object(let fields) = value, let found = Self.field(key, of: fields) else { return nil }
+            value = found
         }
         return value
     }
@@ -153,21 +132,21 @@ struct TemplateRenderer {
     }
 
     /// Writes a value as text; lists and objects have no text form and write nothing.
-    static func interpolate(_ value: TemplateValue, escaped: Bool, into buffer: inout [UInt8]) {
+    static func interpolate(_ value: TemplateValue, escaped: Bool, into output: inout TemplateOutput) {
         switch value {
         case .null, .list, .object:
             break
         case .bool(let flag):
-            HTMLEscape.append(flag ? "true" : "false", escaped: false, to: &buffer)
+            HTMLEscape.append(flag ? "true" : "false", escaped: false, to: &output)
         case .string(let text):
-            HTMLEscape.append(text, escaped: escaped, to: &buffer)
+            HTMLEscape.append(text, escaped: escaped, to: &output)
         case .int(let number):
-            HTMLEscape.append(number, to: &buffer)
+            HTMLEscape.append(number, to: &output)
         case .double(let number):
             if number.rounded() == number, abs(number) < 1e15 {
-                HTMLEscape.append(Int(number), to: &buffer)
+                HTMLEscape.append(Int(number), to: &output)
             } else {
-                HTMLEscape.append(String(describing: number), escaped: false, to: &buffer)
+                HTMLEscape.append(String(describing: number), escaped: false, to: &output)
             }
         }
     }
