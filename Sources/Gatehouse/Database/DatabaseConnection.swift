@@ -226,28 +226,36 @@ public final class DatabaseConnection {
 
 /// Calls `body` with a NULL-terminated array of C strings, as `PQconnectdbParams` wants.
 private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-    withCParameters(strings.map { Optional($0) }, terminated: true, body)
+    withCParameters(strings.map { Optional($0) }, body)
 }
 
 /// Packs optional strings into one contiguous buffer (never `UnsafePointer(array)`), so
-/// every pointer stays valid while libpq reads them.
-private func withCParameters<R>(_ values: [String?], terminated: Bool = false, _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-    // All values NUL-terminated in one buffer, then pointers into it: two allocations.
-    var storage: [UInt8] = []
-    storage.reserveCapacity(values.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 })
-    var offsets: [Int?] = []
-    offsets.reserveCapacity(values.count)
-    for value in values {
-        guard let value else { offsets.append(nil); continue }
-        offsets.append(storage.count)
-        storage.append(contentsOf: value.utf8)
-        storage.append(0)
-    }
-    return storage.withUnsafeBytes { buffer in
-        let base = buffer.baseAddress?.assumingMemoryBound(to: CChar.self)
-        var pointers: [UnsafePointer<CChar>?] = offsets.map { offset in offset.map { UnsafePointer(base! + $0) } }
-        if terminated { pointers.append(nil) }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+/// every pointer stays valid while libpq reads them; the pointer array ends with an extra
+/// NULL. Both buffers are temporary allocations, on the stack at a statement's usual
+/// size: parameters are packed on every request.
+private func withCParameters<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    var byteCount = 0
+    for value in values { byteCount += (value?.utf8.count ?? 0) + 1 }
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: byteCount) { storage in
+        withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: values.count + 1) { pointers in
+            var offset = 0
+            for (index, value) in values.enumerated() {
+                guard var value else {
+                    pointers[index] = nil
+                    continue
+                }
+                let start = storage.baseAddress! + offset
+                value.withUTF8 { bytes in
+                    if let source = bytes.baseAddress { UnsafeMutableRawPointer(start).copyMemory(from: source, byteCount: bytes.count) }
+                    offset += bytes.count
+                }
+                storage[offset] = 0
+                offset += 1
+                pointers[index] = UnsafePointer(start)
+            }
+            pointers[values.count] = nil
+            return body(UnsafePointer(pointers.baseAddress!))
+        }
     }
 }
 

@@ -67,7 +67,14 @@ private struct JSONArrayReader {
     /// A string starting at the opening quote, escapes decoded.
     private mutating func string() -> String? {
         index += 1
-        var out: [UInt8] = []
+        // Scope names have no escapes: take the bytes between the quotes as they are.
+        let start = index
+        while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") { index += 1 }
+        if peek == UInt8(ascii: "\"") {
+            index += 1
+            return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self)
+        }
+        var out = Array(bytes[start..<index])
         while let byte = peek {
             index += 1
             switch byte {
