@@ -14,7 +14,9 @@ import Synchronization
 /// views leave, and sign-ins still get every core nothing else wants.
 public final class HashingPool: Sendable {
     /// The process's pool: one hashing thread per online core.
-    public static let shared = HashingPool(threads: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    public static let shared = HashingPool(threads: defaultThreadCount)
+    /// The number of online cores: hashing threads of the shared pool.
+    static var defaultThreadCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let available = DispatchSemaphore(value: 0)
@@ -44,7 +46,8 @@ public final class HashingPool: Sendable {
             }
         }
         available.signal()
-        done.wait()
+        // A responder thread's turn goes to a standby thread meanwhile (ResponderTurns).
+        ResponderTurns.handOverWhile { done.wait() }
         return result.withLock { $0! }
     }
 }

@@ -3,6 +3,8 @@ import Glibc
 import Synchronization
 
 /// The responder threads: each owns one FastCGI request slot and one Postgres connection.
+/// WORKERS of them answer at a time; a few more stand by for threads whose sign-in waits
+/// for its password hash (`ResponderTurns`).
 ///
 /// Each thread waits in its own epoll set holding the listening socket, registered with
 /// EPOLLEXCLUSIVE so that the kernel wakes one idle thread per connection (across worker
@@ -15,6 +17,7 @@ final class WorkerPool: Sendable {
     private let threads = Mutex<[pthread_t]>([])
     private let wakeRead: Int32
     private let wakeWrite: Int32
+    private let turns: Mutex<ResponderTurns?> = Mutex(nil)
 
     /// Creates a pool for `application` on `listener`; nothing runs until `start`.
     init(application: Application, listener: Listener) {
@@ -27,10 +30,12 @@ final class WorkerPool: Sendable {
         wakeWrite = fds[1]
     }
 
-    /// Starts `count` worker threads.
-    func start(count: Int) {
-        for _ in 0..<count {
-            let thread = Thread.spawn { [self] in self.workerLoop() }
+    /// Starts `count` answering threads and `standby` more.
+    func start(count: Int, standby: Int) {
+        let turns = ResponderTurns(count: count, threadCount: count + standby)
+        self.turns.withLock { $0 = turns }
+        for _ in 0..<(count + standby) {
+            let thread = Thread.spawn { [self] in turns.enter { self.workerLoop($0, turns) } }
             threads.withLock { $0.append(thread) }
         }
     }
@@ -39,6 +44,7 @@ final class WorkerPool: Sendable {
     func stop() {
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
+        turns.withLock { $0 }?.stop()
     }
 
     /// Waits for every thread to leave.
@@ -48,7 +54,7 @@ final class WorkerPool: Sendable {
         }
     }
 
-    private func workerLoop() {
+    private func workerLoop(_ hold: ResponderTurns.Hold, _ turns: ResponderTurns) {
         let database = DatabaseConnection(configuration: application.configuration)
         let metrics = application.metrics
         database.onConnect = { metrics.recordReconnect() }
@@ -63,7 +69,7 @@ final class WorkerPool: Sendable {
         watch(wakeRead, in: events, flags: EPOLLIN.rawValue)
         var head: [UInt8] = []
         head.reserveCapacity(1024)
-        while waitForConnection(events) {
+        while turns.take(hold), waitForConnection(events) {
             // Not accepted: another thread or process took that connection first.
             if slot.accept() {
                 answer(slot, database: database, head: &head)

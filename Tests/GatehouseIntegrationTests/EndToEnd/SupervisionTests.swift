@@ -147,6 +147,34 @@ struct SupervisionTests {
         #expect(stack.stop() == 0)
     }
 
+    @Test("A sign-in waiting for its password hash leaves page views a thread, even with WORKERS=1")
+    func signInHandsOverItsTurn() throws {
+        // An unknown username still costs one full PBKDF2 (so timing reveals nothing): at
+        // 3,000,000 iterations that is most of a second, during which the one answering
+        // thread's turn goes to a standby thread.
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "WORKERS": "1", "PBKDF2_ITERATIONS": "3000000"])
+        let form = try stack.client.send("GET", "/auth")
+        let cookie = try #require(form.cookie("session"))
+        let csrf = try #require(hiddenValue("csrf_token", in: form.text))
+        let signInEnded = Mutex<Date?>(nil)
+        let client = stack.client
+        let signIn = Thread {
+            _ = try? client.post("/auth", form: [("csrf_token", csrf), ("username", "nobody"), ("password", "not a password")],
+                                 headers: ["Cookie": "session=\(cookie)"])
+            signInEnded.withLock { $0 = Date() }
+        }
+        let started = Date()
+        signIn.start()
+        usleep(100_000)  // the sign-in is now hashing
+        for _ in 0..<5 { #expect(try stack.client.send("GET", "/auth").status == 200) }
+        let pagesEnded = Date()
+        while !signIn.isFinished { usleep(10_000) }
+        let ended = try #require(signInEnded.withLock { $0 })
+        #expect(ended.timeIntervalSince(started) > 0.3, "the sign-in was too quick to show anything")
+        #expect(pagesEnded < ended, "page views waited for the sign-in's hash")
+        #expect(stack.stop() == 0)
+    }
+
     @Test("SIGTERM lets an in-flight login finish, then exits 0")
     func drain() throws {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "400000"])

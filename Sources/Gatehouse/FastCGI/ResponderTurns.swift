@@ -1,0 +1,75 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// WORKERS turns to answer requests, shared by WORKERS + standby responder threads.
+///
+/// A thread holds a turn while it waits for a connection and answers it. A sign-in spends
+/// most of its time waiting for PBKDF2 on a hashing thread; while it waits, its thread
+/// hands the turn to a standby thread (`handOverWhile`), so a storm of sign-ins cannot
+/// take page views' threads. The thread takes a turn again when its request is done,
+/// and becomes a standby thread until one is free. Turns change hands only around a
+/// hash, never per request: a thread keeps its turn from one request to the next.
+final class ResponderTurns: Sendable {
+    private let turns: DispatchSemaphore
+    private let stopping = Atomic(false)
+    private let threadCount: Int
+
+    /// `count` turns for `threadCount` threads.
+    init(count: Int, threadCount: Int) {
+        // Counted up from zero: libdispatch traps when a semaphore is freed below the value
+        // it was created with, as this one is whenever threads leave holding turns.
+        turns = DispatchSemaphore(value: 0)
+        for _ in 0..<count { turns.signal() }
+        self.threadCount = threadCount
+    }
+
+    /// The calling thread's hold on a turn, while it runs `serve`.
+    final class Hold {
+        fileprivate let turns: ResponderTurns
+        fileprivate var holding = false
+        fileprivate init(_ turns: ResponderTurns) { self.turns = turns }
+    }
+
+    /// Runs `serve` on the calling thread, which takes turns through `Hold.take`.
+    func enter(_ serve: (Hold) -> Void) {
+        let hold = Hold(self)
+        pthread_setspecific(Self.key, Unmanaged.passUnretained(hold).toOpaque())
+        defer { pthread_setspecific(Self.key, nil) }
+        serve(hold)
+    }
+
+    /// Waits for a turn unless the thread holds one; `false` once the pool is stopping.
+    func take(_ hold: Hold) -> Bool {
+        if !hold.holding {
+            turns.wait()
+            hold.holding = true
+        }
+        return !stopping.load(ordering: .relaxed)
+    }
+
+    /// Wakes every thread waiting for a turn, to leave.
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        for _ in 0..<threadCount { turns.signal() }
+    }
+
+    /// Runs `wait` (a blocking wait for other threads' work) with the calling responder
+    /// thread's turn handed to a standby thread; a plain call on any other thread.
+    static func handOverWhile<T>(_ wait: () -> T) -> T {
+        guard let raw = pthread_getspecific(key) else { return wait() }
+        let hold = Unmanaged<Hold>.fromOpaque(raw).takeUnretainedValue()
+        if hold.holding {
+            hold.holding = false
+            hold.turns.turns.signal()
+        }
+        return wait()
+    }
+
+    /// Where each responder thread keeps its `Hold`.
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+}
