@@ -225,7 +225,8 @@ eval "$(python3 "$tool" analyze term --records "$load_out" --at "term=$term")"
 drain=$(awk -v a="$term" -v b="$exited" 'BEGIN { printf "%.3f", b - a }')
 echo "   exit status $exit_status after ${drain} s; slow sign-in in flight: ${slow_status:-none} after ${slow_time:-?} s"
 echo "   sent $sent ($statuses), failed before SIGTERM $failed (in flight at it: $in_flight), longest ${longest} s"
-echo "   sent after SIGTERM (refused while stopping, not counted): $sent_after_term ($after_statuses)"
+echo "   sent after SIGTERM (refused while stopping, not counted): $sent_after_term ($after_statuses;" \
+    "$raced of them 502s sent < 20 ms before it that reached nginx's upstream connect after it)"
 if [ "$exit_status" != 0 ]; then verdict=FAIL why="exit status $exit_status${why:+; $why}"; fi
 if [ "${slow_status:-}" != 303 ]; then verdict=FAIL why="the in-flight sign-in answered ${slow_status:-nothing}${why:+; $why}"; fi
 [ "$verdict" = ok ] || echo "   FAIL: $why"
