@@ -11,7 +11,8 @@ import Synchronization
 /// and becomes a standby thread until one is free. Turns change hands only around a
 /// hash, never per request: a thread keeps its turn from one request to the next.
 final class ResponderTurns: Sendable {
-    private let turns: DispatchSemaphore
+    /// The turns no thread holds.
+    private let free: DispatchSemaphore
     private let stopping = Atomic(false)
     private let threadCount: Int
 
@@ -19,19 +20,19 @@ final class ResponderTurns: Sendable {
     init(count: Int, threadCount: Int) {
         // Counted up from zero: libdispatch traps when a semaphore is freed below the value
         // it was created with, as this one is whenever threads leave holding turns.
-        turns = DispatchSemaphore(value: 0)
-        for _ in 0..<count { turns.signal() }
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<count { free.signal() }
         self.threadCount = threadCount
     }
 
-    /// The calling thread's hold on a turn, while it runs `serve`.
+    /// One responder thread's hold on a turn; only that thread touches it.
     final class Hold {
-        fileprivate let turns: ResponderTurns
+        fileprivate let owner: ResponderTurns
         fileprivate var holding = false
-        fileprivate init(_ turns: ResponderTurns) { self.turns = turns }
+        fileprivate init(_ owner: ResponderTurns) { self.owner = owner }
     }
 
-    /// Runs `serve` on the calling thread, which takes turns through `Hold.take`.
+    /// Runs `serve` on the calling thread, which takes turns with `take(_:)`.
     func enter(_ serve: (Hold) -> Void) {
         let hold = Hold(self)
         pthread_setspecific(Self.key, Unmanaged.passUnretained(hold).toOpaque())
@@ -42,7 +43,7 @@ final class ResponderTurns: Sendable {
     /// Waits for a turn unless the thread holds one; `false` once the pool is stopping.
     func take(_ hold: Hold) -> Bool {
         if !hold.holding {
-            turns.wait()
+            free.wait()
             hold.holding = true
         }
         return !stopping.load(ordering: .relaxed)
@@ -51,7 +52,7 @@ final class ResponderTurns: Sendable {
     /// Wakes every thread waiting for a turn, to leave.
     func stop() {
         stopping.store(true, ordering: .relaxed)
-        for _ in 0..<threadCount { turns.signal() }
+        for _ in 0..<threadCount { free.signal() }
     }
 
     /// Runs `wait` (a blocking wait for other threads' work) with the calling responder
@@ -61,7 +62,7 @@ final class ResponderTurns: Sendable {
         let hold = Unmanaged<Hold>.fromOpaque(raw).takeUnretainedValue()
         if hold.holding {
             hold.holding = false
-            hold.turns.turns.signal()
+            hold.owner.free.signal()
         }
         return wait()
     }
