@@ -153,23 +153,12 @@ struct SupervisionTests {
         // 3,000,000 iterations that is most of a second, during which the one answering
         // thread's turn goes to a standby thread.
         let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "WORKERS": "1", "PBKDF2_ITERATIONS": "3000000"])
-        let form = try stack.client.send("GET", "/auth")
-        let cookie = try #require(form.cookie("session"))
-        let csrf = try #require(hiddenValue("csrf_token", in: form.text))
-        let signInEnded = Mutex<Date?>(nil)
-        let client = stack.client
-        let signIn = Thread {
-            _ = try? client.post("/auth", form: [("csrf_token", csrf), ("username", "nobody"), ("password", "not a password")],
-                                 headers: ["Cookie": "session=\(cookie)"])
-            signInEnded.withLock { $0 = Date() }
-        }
         let started = Date()
-        signIn.start()
+        let signIn = try BackgroundSignIn(stack, "nobody", "not a password")
         usleep(100_000)  // the sign-in is now hashing
         for _ in 0..<5 { #expect(try stack.client.send("GET", "/auth").status == 200) }
         let pagesEnded = Date()
-        while !signIn.isFinished { usleep(10_000) }
-        let ended = try #require(signInEnded.withLock { $0 })
+        let ended = signIn.wait().ended
         #expect(ended.timeIntervalSince(started) > 0.3, "the sign-in was too quick to show anything")
         #expect(pagesEnded < ended, "page views waited for the sign-in's hash")
         #expect(stack.stop() == 0)
@@ -180,21 +169,36 @@ struct SupervisionTests {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "400000"])
         let hasher = PasswordHasher(iterations: 400_000)
         try UserStore(database: stack.database.connect()).add(username: "slow", firstName: nil, lastName: nil, scopes: [], password: hasher.hash("slow password 1"))
-        let form = try stack.client.send("GET", "/auth")
-        let cookie = try #require(form.cookie("session"))
-        let csrf = try #require(hiddenValue("csrf_token", in: form.text))
-        let result = Mutex<Int?>(nil)
-        let client = stack.client
-        let login = Thread {
-            let answer = try? client.post("/auth", form: [("csrf_token", csrf), ("username", "slow"), ("password", "slow password 1")],
-                                          headers: ["Cookie": "session=\(cookie)"])
-            result.withLock { $0 = answer?.status }
-        }
-        login.start()
+        let login = try BackgroundSignIn(stack, "slow", "slow password 1")
         usleep(50_000)  // the login is now hashing inside the worker
         kill(stack.responderPID, SIGTERM)
-        while !login.isFinished { usleep(10_000) }
-        #expect(result.withLock { $0 } == 303)
+        #expect(login.wait().status == 303)
         #expect(stack.stop() == 0)
+    }
+
+    /// A sign-in POSTed from another thread, with the form's CSRF token and cookie.
+    final class BackgroundSignIn: Sendable {
+        private let outcome = Mutex<(status: Int?, ended: Date)?>(nil)
+
+        /// Fetches the sign-in form, then POSTs it from a new thread.
+        init(_ stack: Stack, _ username: String, _ password: String) throws {
+            let form = try stack.client.send("GET", "/auth")
+            let cookie = try #require(form.cookie("session"))
+            let csrf = try #require(hiddenValue("csrf_token", in: form.text))
+            let client = stack.client
+            Foundation.Thread { [self] in
+                let answer = try? client.post("/auth", form: [("csrf_token", csrf), ("username", username), ("password", password)],
+                                              headers: ["Cookie": "session=\(cookie)"])
+                outcome.withLock { $0 = (answer?.status, Date()) }
+            }.start()
+        }
+
+        /// Waits for the answer: its status (nil when the request failed) and when it came.
+        func wait() -> (status: Int?, ended: Date) {
+            while true {
+                if let outcome = outcome.withLock({ $0 }) { return outcome }
+                usleep(10_000)
+            }
+        }
     }
 }
