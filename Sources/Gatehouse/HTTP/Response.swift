@@ -8,6 +8,8 @@ public struct Response: Sendable {
     public var cookies: [SetCookie]
     /// The body bytes.
     public var body: [UInt8]
+    /// Whether the head carries `securityHeaders` after `headers` (see `addSecurityHeaders`).
+    public internal(set) var hasSecurityHeaders = false
 
     /// Creates a response.
     public init(status: HTTPStatus = .ok, headers: [(name: String, value: String)] = [], cookies: [SetCookie] = [], body: [UInt8] = []) {
@@ -32,9 +34,14 @@ public struct Response: Sendable {
         Response(status: .seeOther, headers: [("Location", location)])
     }
 
-    /// The first value of a header, compared case-insensitively.
+    /// The first value of a header, compared case-insensitively; the security headers
+    /// included once added.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.utf8.count == name.utf8.count && $0.name.utf8.elementsEqual(name.utf8, by: Self.sameLetterIgnoringCase) }?.value
+        let matches = { (header: (name: String, value: String)) in
+            header.name.utf8.count == name.utf8.count && header.name.utf8.elementsEqual(name.utf8, by: Self.sameLetterIgnoringCase)
+        }
+        if let found = headers.first(where: matches) { return found.value }
+        return hasSecurityHeaders ? Self.securityHeaders.first(where: matches)?.value : nil
     }
 
     /// ASCII case-insensitive byte equality: header names are ASCII, and lower-casing
@@ -69,6 +76,7 @@ public struct Response: Sendable {
             out.append(utf8: value)
             out.appendLineEnd()
         }
+        if hasSecurityHeaders { out.append(contentsOf: Self.securityHeaderLines) }
         for cookie in cookies {
             out.append(utf8: "Set-Cookie: ")
             cookie.writeHeaderValue(into: &out)

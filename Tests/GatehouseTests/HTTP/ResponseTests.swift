@@ -24,4 +24,22 @@ struct ResponseTests {
             + "Set-Cookie: session=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Lax\r\n"
             + "Content-Length: 9\r\n\r\n<p>hi</p>")
     }
+
+    @Test("Security headers: in the head once, found by lookup, Cache-Control only when none was set")
+    func securityHeaders() {
+        var page = Response.html(Array("<p>hi</p>".utf8))
+        page.addSecurityHeaders()
+        #expect(page.header("x-frame-options") == "DENY")
+        #expect(page.header("Cache-Control") == "no-store")
+        let text = String(decoding: page.serialized(), as: UTF8.self)
+        #expect(text == "Status: 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\n"
+            + "Content-Security-Policy: default-src 'self'\r\nX-Frame-Options: DENY\r\nReferrer-Policy: same-origin\r\n"
+            + "X-Content-Type-Options: nosniff\r\nContent-Length: 9\r\n\r\n<p>hi</p>")
+
+        var cached = Response(headers: [("Content-Type", "text/html"), ("Cache-Control", "private")])
+        cached.addSecurityHeaders()
+        #expect(cached.header("Cache-Control") == "private")
+        #expect(cached.headers.filter { $0.name == "Cache-Control" }.count == 1)
+        #expect(Response().header("X-Frame-Options") == nil)
+    }
 }
