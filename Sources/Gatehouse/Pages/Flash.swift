@@ -13,7 +13,7 @@ enum Flash {
 
     /// The notice for the request's `flash` query value, as template values.
     static func value(for request: Request) -> TemplateValue? {
-        guard let code = request.queryItems["flash"], let message = messages[code] else { return nil }
+        guard !request.query.isEmpty, let code = request.queryItems["flash"], let message = messages[code] else { return nil }
         return .object(["kind": .string(message.kind), "text": .string(message.text)])
     }
 }
