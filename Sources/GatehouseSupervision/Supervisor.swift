@@ -52,9 +52,8 @@ package final class Supervisor {
                 for old in Array(workers.keys) where !replace(old) { break }
             default:
                 Log.event("supervisor_stopping", ["signal": received == SIGTERM ? "TERM" : "INT"])
-                stopAll()
+                stopAll()  // removes the socket file first
                 _ = close(plan.socket)
-                if let path = plan.unixPath { _ = unlink(path) }
                 Log.event("supervisor_stopped")
                 return
             }

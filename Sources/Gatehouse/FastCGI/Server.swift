@@ -23,14 +23,13 @@ public enum Server {
         Supervisor(plan: plan, counters: metrics.counters).run()
     }
 
-
     /// Runs until SIGTERM or SIGINT, then drains in-flight requests and returns.
     /// - Parameter supervisor: the supervisor's pid, for a worker it started: once the
     ///   worker's parent is another process (the supervisor was SIGKILLed), it drains and
     ///   returns too, within a second, rather than serve on forever unsupervised.
-    /// - Throws: `Listener.Failure` when the socket cannot be opened.
     /// - Parameter ready: a pipe to write one byte to once the threads are started (the
     ///   supervisor waits for it before stopping the worker this one replaces).
+    /// - Throws: `Listener.Failure` when the socket cannot be opened.
     public static func run(application: Application, supervisor: Int32? = nil, ready: Int32? = nil) throws(Listener.Failure) {
         let configuration = application.configuration
         FastCGIRequest.initializeLibrary()
