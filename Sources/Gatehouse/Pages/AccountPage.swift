@@ -9,7 +9,7 @@ enum AccountPage {
         let user = try context.requireUser()
         let current = try context.session()?.sessionID
         let sessions = try SessionAdmin(database: context.database).list(username: user.username)
-        var values: [String: TemplateValue] = [
+        var values: TemplateObject = [
             "username": .string(user.username),
             "first_name": .string(user.firstName ?? ""),
             "last_name": .string(user.lastName ?? ""),

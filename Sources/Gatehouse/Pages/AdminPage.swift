@@ -10,7 +10,7 @@ enum AdminPage {
         let users = try UserStore(database: context.database).all()
         let counts = try SessionAdmin(database: context.database).liveCounts()
         let canGrantSuper = admin.has("super")
-        var values: [String: TemplateValue] = [
+        var values: TemplateObject = [
             "users": .list(users.map { user in
                 .object([
                     "username": .string(user.username),

@@ -48,7 +48,7 @@ enum LoginPage {
     }
 
     private static func form(_ context: RequestContext, next: String, username: String = "", error: String? = nil, status: HTTPStatus = .ok) -> Response {
-        var values: [String: TemplateValue] = [
+        var values: TemplateObject = [
             "next": .string(next),
             "username": .string(username),
             "registration": .bool(context.configuration.registration),

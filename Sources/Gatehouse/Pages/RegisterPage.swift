@@ -50,7 +50,7 @@ enum RegisterPage {
     }
 
     private static func form(_ context: RequestContext, _ fields: FormFields, error: String? = nil, status: HTTPStatus = .ok) -> Response {
-        var values: [String: TemplateValue] = [
+        var values: TemplateObject = [
             "username": .string(fields["username"] ?? ""),
             "first_name": .string(fields["first_name"] ?? ""),
             "last_name": .string(fields["last_name"] ?? ""),

@@ -45,8 +45,9 @@ public struct RequestContext {
     ///   - template: a template name from `templates/` (without `.html`).
     ///   - status: the HTTP status of the answer.
     ///   - values: the page's own view model; `csrf_token` and the navbar's `user` are added.
-    public func page(_ template: String, status: HTTPStatus = .ok, _ values: [String: TemplateValue] = [:]) -> Response {
+    public func page(_ template: String, status: HTTPStatus = .ok, _ values: TemplateObject = [:]) -> Response {
         var model = values
+        model.reserveCapacity(values.count + 3)  // csrf_token, flash, user
         model["csrf_token"] = .string(csrfToken)
         if model["flash"] == nil, let flash = Flash.value(for: request) { model["flash"] = flash }
         if case .some(.some(let found)) = resolvedSession, model["user"] == nil {

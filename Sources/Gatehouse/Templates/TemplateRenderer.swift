@@ -109,26 +109,17 @@ struct TemplateRenderer {
         var value: TemplateValue
         while true {
             guard level >= 0 else { return nil }
-            if case .object(let fields) = stack[level], let found = Self.field(first, of: fields) {
+            if case .object(let fields) = stack[level], let found = fields[first] {
                 value = found
                 break
             }
             level -= 1
         }
         for key in path.dropFirst() {
-            guard case .object(let fields) = value, let found = Self.field(key, of: fields) else { return nil }
+            guard case .object(let fields) = value, let found = fields[key] else { return nil }
             value = found
         }
         return value
-    }
-
-    /// `fields[key]`, found in a small object by comparing keys instead of hashing: view
-    /// models hold a handful of short names, which compare in a few instructions while
-    /// hashing one costs a hundred or more, and a page looks up dozens.
-    private static func field(_ key: String, of fields: [String: TemplateValue]) -> TemplateValue? {
-        guard fields.count <= 8 else { return fields[key] }
-        for (name, value) in fields where name == key { return value }
-        return nil
     }
 
     /// Writes a value as text; lists and objects have no text form and write nothing.

@@ -17,7 +17,7 @@ public enum TemplateValue: Sendable, Equatable {
     /// A list; a section iterates it, and the empty list is falsey.
     case list([TemplateValue])
     /// A map of names to values; a section pushes it on the context stack.
-    case object([String: TemplateValue])
+    case object(TemplateObject)
 
     /// Whether a section shows (and an inverted section hides) for this value.
     ///
@@ -69,6 +69,8 @@ extension TemplateValue: ExpressibleByArrayLiteral {
 extension TemplateValue: ExpressibleByDictionaryLiteral {
     /// Creates `.object` from a dictionary literal; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        var object = TemplateObject()
+        for (name, value) in elements { object[name] = value }
+        self = .object(object)
     }
 }

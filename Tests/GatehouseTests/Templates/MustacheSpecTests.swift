@@ -100,7 +100,7 @@ enum SpecVectors {
         case let list as [Any]:
             return .list(list.map(value(fromJSON:)))
         case let object as [String: Any]:
-            return .object(object.mapValues(value(fromJSON:)))
+            return .object(TemplateObject(object.mapValues(value(fromJSON:))))
         default:
             return .null
         }
