@@ -91,12 +91,27 @@ public final class DatabaseConnection {
     /// connection (again after a reconnect) when needed.
     /// - Throws: `DatabaseError`; a connection failure closes the connection for a later retry.
     public func execute(_ statement: PreparedStatement, _ parameters: [String?] = []) throws(DatabaseError) -> QueryResult {
+        try execute(statement, parameters, reading: Self.rows(of:))
+    }
+
+    /// Runs a prepared statement like `execute(_:_:)` and reads its first row in place:
+    /// `read` gets the row (`nil` when there is none) and takes only the values it needs,
+    /// so a hot statement copies no column it does not use into a string.
+    public func execute<T>(_ statement: PreparedStatement, _ parameters: [String?],
+                           firstRow read: (ResultRow?) -> T) throws(DatabaseError) -> T {
+        try execute(statement, parameters) { result in
+            read(PQntuples(result) > 0 ? ResultRow(result: result, row: 0) : nil)
+        }
+    }
+
+    private func execute<T>(_ statement: PreparedStatement, _ parameters: [String?],
+                            reading read: (OpaquePointer) -> T) throws(DatabaseError) -> T {
         try perform { connection throws(DatabaseError) in
             if !preparedOnServer.contains(statement.name) {
-                _ = try exchange(connection) { PQsendPrepare($0, statement.name, statement.sql, 0, nil) }
+                _ = try exchange(connection, reading: { _ in () }) { PQsendPrepare($0, statement.name, statement.sql, 0, nil) }
                 preparedOnServer.insert(statement.name)
             }
-            return try exchange(connection) { connection in
+            return try exchange(connection, reading: read) { connection in
                 withCParameters(parameters) { PQsendQueryPrepared(connection, statement.name, Int32(parameters.count), $0, nil, nil, 0) }
             }
         }
@@ -105,7 +120,7 @@ public final class DatabaseConnection {
     /// Runs one SQL statement with text parameters (not prepared: for rare statements).
     public func query(_ sql: String, _ parameters: [String?] = []) throws(DatabaseError) -> QueryResult {
         try perform { connection throws(DatabaseError) in
-            try exchange(connection) { connection in
+            try exchange(connection, reading: Self.rows(of:)) { connection in
                 withCParameters(parameters) { PQsendQueryParams(connection, sql, Int32(parameters.count), nil, $0, nil, nil, 0) }
             }
         }
@@ -113,7 +128,7 @@ public final class DatabaseConnection {
 
     /// Runs a script of several statements without parameters (migrations).
     public func run(script: String) throws(DatabaseError) {
-        _ = try perform { connection throws(DatabaseError) in try exchange(connection) { PQsendQuery($0, script) } }
+        try perform { connection throws(DatabaseError) in try exchange(connection, reading: { _ in () }) { PQsendQuery($0, script) } }
     }
 
     /// Every statement path: fails at once while the database is listed as unresponsive,
@@ -121,7 +136,7 @@ public final class DatabaseConnection {
     /// dead (the server restarted while it sat idle), reconnects and runs `work` once more:
     /// the statement cannot have run on a connection the server had already closed. A
     /// missed deadline is never retried.
-    private func perform(_ work: (OpaquePointer) throws(DatabaseError) -> QueryResult) throws(DatabaseError) -> QueryResult {
+    private func perform<T>(_ work: (OpaquePointer) throws(DatabaseError) -> T) throws(DatabaseError) -> T {
         if !isProbe, Unresponsive.contains(conninfo) {
             throw .deadlineMissed("the database missed a deadline and has not answered the probe since")
         }
@@ -145,8 +160,9 @@ public final class DatabaseConnection {
     }
 
     /// Sends one command with `send`, then collects its results, waiting at most `timeout`
-    /// for each; the first failed result, else the last, is the outcome.
-    private func exchange(_ connection: OpaquePointer, _ send: (OpaquePointer) -> Int32) throws(DatabaseError) -> QueryResult {
+    /// for each; the first failed result, else the last, is the outcome, handed to `read`.
+    private func exchange<T>(_ connection: OpaquePointer, reading read: (OpaquePointer) -> T,
+                             _ send: (OpaquePointer) -> Int32) throws(DatabaseError) -> T {
         guard send(connection) == 1 else { throw failure(of: nil, connection)! }
         var kept: OpaquePointer?
         defer { PQclear(kept) }
@@ -174,7 +190,7 @@ public final class DatabaseConnection {
             }
         }
         if let error = failure(of: kept, connection) { throw error }
-        return rows(of: kept!)
+        return read(kept!)
     }
 
     /// Waits until `socket` is readable (or writable, with `writing`).
@@ -209,7 +225,7 @@ public final class DatabaseConnection {
         return error
     }
 
-    private func rows(of result: OpaquePointer) -> QueryResult {
+    private static func rows(of result: OpaquePointer) -> QueryResult {
         let rowCount = PQntuples(result)
         let columnCount = PQnfields(result)
         var rows: [[String?]] = []
@@ -221,6 +237,48 @@ public final class DatabaseConnection {
         }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
         return QueryResult(rows: rows, affectedRows: affected)
+    }
+}
+
+/// One row of a statement's result, readable only inside the call that hands it out
+/// (`DatabaseConnection.execute(_:_:firstRow:)`): libpq frees the result afterwards, so
+/// a row must never be kept.
+public struct ResultRow {
+    fileprivate let result: OpaquePointer
+    fileprivate let row: Int32
+
+    fileprivate init(result: OpaquePointer, row: Int32) {
+        self.result = result
+        self.row = row
+    }
+
+    /// Whether the value at `column` is SQL NULL.
+    public func isNull(_ column: Int) -> Bool {
+        PQgetisnull(result, row, Int32(column)) == 1
+    }
+
+    /// The value at `column` as text, `nil` for NULL.
+    public func string(_ column: Int) -> String? {
+        withBytes(column) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The value at `column` as an integer, `nil` for NULL or text that is not one.
+    public func int(_ column: Int) -> Int? {
+        // Integers print in under 16 bytes: a small string, no allocation.
+        string(column).flatMap { Int($0) }
+    }
+
+    /// Whether the value at `column` is boolean true (`t`).
+    public func bool(_ column: Int) -> Bool {
+        withBytes(column) { $0.count == 1 && $0[0] == UInt8(ascii: "t") } ?? false
+    }
+
+    /// Calls `body` with the text bytes at `column` (valid only during the call), or
+    /// returns `nil` for NULL.
+    public func withBytes<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard !isNull(column), let value = PQgetvalue(result, row, Int32(column)) else { return nil }
+        let count = Int(PQgetlength(result, row, Int32(column)))
+        return value.withMemoryRebound(to: UInt8.self, capacity: count) { body(UnsafeBufferPointer(start: $0, count: count)) }
     }
 }
 

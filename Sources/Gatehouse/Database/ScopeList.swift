@@ -13,10 +13,13 @@ enum ScopeList {
     /// PostgreSQL more than the rest of the session lookup's executor time.
     static func scopes(json text: String) -> [String] {
         var text = text
-        return text.withUTF8 { bytes in
-            var reader = JSONArrayReader(bytes: bytes)
-            return reader.strings() ?? []
-        }
+        return text.withUTF8 { scopes(json: $0) }
+    }
+
+    /// `scopes(json:)` on the text's UTF-8 bytes, as libpq hands them over.
+    static func scopes(json bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var reader = JSONArrayReader(bytes: bytes)
+        return reader.strings() ?? []
     }
 }
 
@@ -72,14 +75,14 @@ private struct JSONArrayReader {
         while let byte = peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") { index += 1 }
         if peek == UInt8(ascii: "\"") {
             index += 1
-            return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self)
+            return String(utf8Bytes: bytes[start..<(index - 1)])
         }
         var out = Array(bytes[start..<index])
         while let byte = peek {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(validating: out, as: UTF8.self)
+                return String(utf8Bytes: out)
             case UInt8(ascii: "\\"):
                 guard let escaped = peek else { return nil }
                 index += 1

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads a `Cookie:` request header as name/value pairs.
 ///
 /// Lenient by design: garbage pieces are skipped, never an error, because a broken
@@ -24,7 +26,7 @@ public struct CookieHeader: Sendable {
     public var pairs: [(name: String, value: String)] {
         var found: [(name: String, value: String)] = []
         forEachPair { name, value in
-            if let nameText = String(validating: name, as: UTF8.self), let valueText = String(validating: value, as: UTF8.self) {
+            if let nameText = String(utf8Bytes: name), let valueText = String(utf8Bytes: value) {
                 found.append((nameText, valueText))
             }
         }
@@ -55,7 +57,7 @@ public struct CookieHeader: Sendable {
         var name = name
         name.withUTF8 { wanted in
             forEachPair { pieceName, value in
-                if pieceName.elementsEqual(wanted), let text = String(validating: value, as: UTF8.self) { visit(text) }
+                if Self.equal(pieceName, wanted), let text = String(utf8Bytes: value) { visit(text) }
             }
         }
     }
@@ -80,6 +82,13 @@ public struct CookieHeader: Sendable {
                 if !name.isEmpty { visit(name, value) }
             }
         }
+    }
+
+    /// Byte equality without the generic `elementsEqual`, which costs more than the scan.
+    private static func equal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == other.count else { return false }
+        guard let start = bytes.base.baseAddress, let otherStart = other.baseAddress else { return true }
+        return memcmp(start + bytes.startIndex, otherStart, bytes.count) == 0
     }
 
     private static func trimmed(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {

@@ -62,7 +62,7 @@ public struct FormFields: Sendable, Equatable {
             }
         }
         guard !out.contains(0) else { return nil }
-        return String(validating: out, as: UTF8.self)
+        return String(utf8Bytes: out)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -9,8 +9,17 @@ enum CheckPage {
         if let scope = context.request.queryItems["scope"], !scope.isEmpty, !user.has(scope) {
             return Response(status: .forbidden)
         }
-        let spaced = user.scopes.joined(separator: " ")
-        let commas = user.scopes.joined(separator: ",")
+        // Built in one pass: the generic `joined(separator:)` costs more than the rest of
+        // this answer's headers.
+        var spaced = "", commas = ""
+        for (index, scope) in user.scopes.enumerated() {
+            if index > 0 {
+                spaced += " "
+                commas += ","
+            }
+            spaced += scope
+            commas += scope
+        }
         return Response(status: .noContent, headers: [
             ("X-Auth-User", user.username),
             ("X-Auth-Scope", spaced),

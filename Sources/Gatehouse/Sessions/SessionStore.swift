@@ -56,15 +56,19 @@ public struct SessionStore {
     /// written at most once per maxAge/2.
     public func lookup(_ token: SessionToken) throws(DatabaseError) -> Found? {
         let maxAgeText = String(maxAge)
-        let result = try database.execute(SessionStore.lookupStatement, [token.storageKey, maxAgeText, String(absoluteMaxAge)])
-        guard let row = result.rows.first, let sessionID = row[0].flatMap({ Int($0) }),
-              let userID = row[1].flatMap({ Int($0) }), let username = row[2] else { return nil }
-        if row[6] == "t" {
-            _ = try database.execute(SessionStore.slideStatement, [String(sessionID), maxAgeText])
+        let parameters = [token.storageKey, maxAgeText, String(absoluteMaxAge)]
+        // Read in place: only the columns a request uses become strings.
+        let read = try database.execute(SessionStore.lookupStatement, parameters) { row -> (found: Found, stale: Bool)? in
+            guard let row, let sessionID = row.int(0), let userID = row.int(1), let username = row.string(2) else { return nil }
+            let scopes = row.withBytes(5) { ScopeList.scopes(json: $0) } ?? []
+            let user = User(id: userID, username: username, firstName: row.string(3), lastName: row.string(4), scopes: scopes)
+            return (Found(sessionID: sessionID, user: user), row.bool(6))
         }
-        let scopes = ScopeList.scopes(json: row[5] ?? "")
-        let user = User(id: userID, username: username, firstName: row[3], lastName: row[4], scopes: scopes)
-        return Found(sessionID: sessionID, user: user)
+        guard let read else { return nil }
+        if read.stale {
+            _ = try database.execute(SessionStore.slideStatement, [String(read.found.sessionID), maxAgeText])
+        }
+        return read.found
     }
 
     /// Stores a new session for `userID` under `token`.

@@ -41,6 +41,13 @@ struct CookieHeaderTests {
         #expect(cookies.uniqueValue(named: "session=") == nil)
     }
 
+    @Test("Values beyond ASCII survive whole")
+    func unicodeValue() {
+        let cookies = CookieHeader("theme=grün; session=abc")
+        #expect(cookies.uniqueValue(named: "theme") == "grün")
+        #expect(cookies.pairs.map(\.value) == ["grün", "abc"])
+    }
+
     @Test("An oversize header yields no cookies")
     func oversize() {
         let header = "session=abc; pad=" + String(repeating: "x", count: CookieHeader.maxLength)
