@@ -1,4 +1,5 @@
 import CFastCGI
+import CLinux
 import Glibc
 
 /// One libfcgi request slot, owned by one worker thread for its whole life.
@@ -88,7 +89,20 @@ final class FastCGIRequest {
     }
 
     /// Ends the request: flushes output and closes the connection (no keep-alive).
+    ///
+    /// libfcgi closes by default with a lingering close: shut down writing, then wait up
+    /// to two seconds reading until the web server hangs up, so that closing with
+    /// request bytes still unread cannot reset the connection before the web server has
+    /// read the answer. The wait puts the thread to sleep until nginx has read the answer,
+    /// once per request. When nothing is left unread, a plain close resets nothing, so the
+    /// request is detached (libfcgi's flag for closing without the linger) and the thread
+    /// goes on to the next connection; a request that left bytes unread (an oversize body
+    /// refused unread, say) keeps the linger.
     func finish() {
+        let connection = raw.pointee.ipcFd
+        if connection >= 0, gatehouse_unread_bytes(connection) == 0 {
+            _ = FCGX_Detach(raw)
+        }
         FCGX_Finish_r(raw)
     }
 }

@@ -164,6 +164,21 @@ struct SupervisionTests {
         #expect(stack.stop() == 0)
     }
 
+    @Test("A web server that keeps its connection open after the answer does not hold the thread")
+    func answeredConnectionIsLetGo() throws {
+        // One answering thread. libfcgi's default close waits (up to 2 s) for the web server
+        // to hang up; with nothing left unread Gatehouse closes at once, so the next
+        // connection is answered while the first is still open.
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "WORKERS": "1"])
+        let socket = stack.directory + "/gatehouse.sock"
+        let first = try FastCGIConnection(path: socket)
+        #expect(try first.get("/healthz").hasPrefix("Status: 200"))
+        let second = try FastCGIConnection(path: socket, timeout: 1)
+        #expect(try second.get("/healthz").hasPrefix("Status: 200"))
+        withExtendedLifetime(first) {}
+        #expect(stack.stop() == 0)
+    }
+
     @Test("SIGTERM lets an in-flight login finish, then exits 0")
     func drain() throws {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "400000"])
