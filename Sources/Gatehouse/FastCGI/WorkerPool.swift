@@ -69,9 +69,18 @@ final class WorkerPool: Sendable {
         watch(wakeRead, in: events, flags: EPOLLIN.rawValue)
         var head: [UInt8] = []
         head.reserveCapacity(1024)
-        while turns.take(hold), waitForConnection(events) {
-            // Not accepted: another thread or process took that connection first.
-            if slot.accept() {
+        // A connection that is already waiting is taken without asking epoll first: under
+        // load there nearly always is one, and the wait would be a system call that finds
+        // it. Only when the queue is empty does the thread wait for the next one.
+        var connectionWaiting = true
+        while turns.take(hold) {
+            if !connectionWaiting {
+                guard waitForConnection(events) else { break }
+            }
+            // Not accepted: the queue is empty, or another thread or process took the
+            // connection first.
+            connectionWaiting = slot.accept()
+            if connectionWaiting {
                 answer(slot, database: database, head: &head)
                 slot.finish()
             }
