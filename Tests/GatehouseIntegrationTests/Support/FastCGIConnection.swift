@@ -7,7 +7,7 @@ final class FastCGIConnection {
     private let socket: Int32
 
     /// Connects to the unix socket at `path`; reads wait at most `timeout` seconds.
-    init(path: String, timeout: Int = 5) throws {
+    init(path: String, timeout: Double = 5) throws {
         socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw ClientError("socket failed") }
         var address = sockaddr_un()
@@ -20,7 +20,7 @@ final class FastCGIConnection {
             Glibc.close(socket)
             throw ClientError("connect \(path) failed")
         }
-        var limit = timeval(tv_sec: timeout, tv_usec: 0)
+        var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
