@@ -26,9 +26,14 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     /// Creates an object from a literal; a repeated name keeps its last value.
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        self.init(pairs: elements)
+    }
+
+    /// The names and values of `pairs` in order; a repeated name keeps its last value.
+    init(pairs: [(String, TemplateValue)]) {
         fields = []
-        fields.reserveCapacity(elements.count)
-        for (name, value) in elements { self[name] = value }
+        fields.reserveCapacity(pairs.count)
+        for (name, value) in pairs { self[name] = value }
     }
 
     /// Makes room for `count` names, so adding the last few does not move the rest.

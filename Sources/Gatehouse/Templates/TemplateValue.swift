@@ -69,8 +69,6 @@ extension TemplateValue: ExpressibleByArrayLiteral {
 extension TemplateValue: ExpressibleByDictionaryLiteral {
     /// Creates `.object` from a dictionary literal; a repeated key keeps its last value.
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        var object = TemplateObject()
-        for (name, value) in elements { object[name] = value }
-        self = .object(object)
+        self = .object(TemplateObject(pairs: elements))
     }
 }
