@@ -838,7 +838,7 @@ write_chart_data() {
 
 report() {
     aggregate
-    local md="$results/latest.md" svg="$results/latest.svg" head dirty cpu when versions
+    local md="$results/latest.md" svg="$results/latest.svg" head dirty cpu when versions autogroups
     mkdir -p "$results"
     head=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     dirty=""
@@ -846,13 +846,20 @@ report() {
     cpu=$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)
     versions="nginx $(nginx -v 2>&1 | sed 's|.*/||'), wrk $(wrk -v 2>&1 | sed -n '1{s/^wrk \([^ ]*\).*/\1/p;q}' || true)"
     when=$(date -u '+%Y-%m-%d %H:%M UTC')
+    # The storm rows depend on it (README, Performance): with autogroups each session is
+    # its own scheduling group, and SCHED_IDLE hashing only yields inside Gatehouse's.
+    case $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null) in
+        1) autogroups="autogroups on" ;;
+        0) autogroups="autogroups off" ;;
+        *) autogroups="no autogroups" ;;
+    esac
     local pick_text="req/s, p50 and p99 are the **mean** of the runs"
     [ "$pick" = mean ] || pick_text="req/s, p50 and p99 are those of the **best** run (most req/s; BENCH_PICK=best)"
     {
         echo "# Gatehouse benchmark"
         echo
         echo "Written by \`make bench\` (scripts/bench.sh) on $when at git $head$dirty."
-        echo "Machine: $(nproc) cores ($cpu); $versions."
+        echo "Machine: $(nproc) cores ($cpu); Linux $(uname -r), $autogroups; $versions."
         echo "Load average: $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (the runs themselves load the" \
             "two cores to ~5). Other engineers build and fuzz on the same cores: processes that were not the benchmark's" \
             "took $(awk -F'\t' 'NR == 1 || $17 < lo { lo = $17 } NR == 1 || $17 > hi { hi = $17 } END { print lo "–" hi }' "$runs_tsv") %" \
@@ -876,7 +883,9 @@ report() {
         echo "² no database work; compared with the floor's anonymous \`GET /\` (its answer without database work)."
         echo "³ PBKDF2_ITERATIONS=$iterations, every request a successful sign-in (a new session row); see the targets below."
         echo "⁴ $login_connections clients signing in (POST /auth to Gatehouse) while $storm_connections clients view pages;" \
-            "the floor rows show what the same sign-in load does to the floor, i.e. the CPU contention alone."
+            "the floor rows show what the same sign-in load does to the floor, i.e. the CPU contention alone." \
+            "With the kernel's autogroups on, every session (each PostgreSQL backend, nginx, Gatehouse) is its own" \
+            "scheduling group and the hashing threads' SCHED_IDLE only yields to Gatehouse's own threads (README, Performance)."
         echo "⁵ the largest share of all cores that other processes (not wrk, nginx, the responders or PostgreSQL of" \
             "\`make run\`) used during one of the row's runs, from /proc/stat less the benchmark's processes."
         echo

@@ -9,9 +9,11 @@ import Synchronization
 /// Nice values only weigh threads within one scheduling group (a session, a systemd
 /// service), and the kernel gives each group an equal share whatever the nice values
 /// inside: nice-19 hashing still took its group's share from nginx and PostgreSQL, and a
-/// page view's next step waited behind it for a time slice. Any ordinary thread waking
-/// on a core preempts a SCHED_IDLE one at once, so hashing runs in the gaps that page
-/// views leave, and sign-ins still get every core nothing else wants.
+/// page view's next step waited behind it for a time slice. An ordinary thread waking
+/// in the same group preempts a SCHED_IDLE one at once, so hashing runs in the gaps that
+/// page views leave, and sign-ins still get every core nothing else wants. With the
+/// kernel's autogroups on, every session (each PostgreSQL backend, nginx) is a group of
+/// its own, and that holds only against Gatehouse's own threads (README, Performance).
 public final class HashingPool: Sendable {
     /// The process's pool: one hashing thread per online core.
     public static let shared = HashingPool(threads: defaultThreadCount)
