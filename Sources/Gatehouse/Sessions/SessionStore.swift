@@ -56,7 +56,9 @@ public struct SessionStore {
     /// written at most once per maxAge/2.
     public func lookup(_ token: SessionToken) throws(DatabaseError) -> Found? {
         let maxAgeText = String(maxAge)
-        let parameters = [token.storageKey, maxAgeText, String(absoluteMaxAge)]
+        // Typed as the call takes it: a [String] passed as [String?] is converted element
+        // by element, through a dynamic cast, on every request.
+        let parameters: [String?] = [token.storageKey, maxAgeText, String(absoluteMaxAge)]
         // Read in place: only the columns a request uses become strings.
         let read = try database.execute(SessionStore.lookupStatement, parameters) { row -> (found: Found, stale: Bool)? in
             guard let row, let sessionID = row.int(0), let userID = row.int(1), let username = row.string(2) else { return nil }
