@@ -3,7 +3,8 @@ import Glibc
 
 /// Idle-time scheduling for the one part of a sign-in that may wait: the PBKDF2 loop.
 ///
-/// Under SCHED_IDLE a thread runs only when no ordinary thread wants the core, so a storm
+/// Under SCHED_IDLE a thread runs only when no ordinary thread of its scheduling group
+/// wants the core (every thread, with the kernel's autogroups off; HashingPool), so a storm
 /// of sign-ins cannot starve page views. Only the loop itself runs that way: it takes no
 /// lock and allocates nothing. A SCHED_IDLE thread preempted while holding a lock — the
 /// malloc arena lock a page-view thread needs to free memory a hashing thread allocated,
