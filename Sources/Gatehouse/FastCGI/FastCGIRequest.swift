@@ -64,18 +64,23 @@ final class FastCGIRequest {
         return body
     }
 
-    /// Reads and drops up to `limit` bytes of body, so the web server is not cut off while
-    /// still sending a body Gatehouse refuses.
-    func discardBody(limit: Int) {
+    /// Reads and drops what is left of the request's input, up to `limit` bytes, so the web
+    /// server is not cut off while still sending (a body Gatehouse refuses, or the empty
+    /// STDIN record that ends every request).
+    /// - Returns: whether the end of the input was reached.
+    @discardableResult
+    func discardInput(limit: Int) -> Bool {
+        let input = raw.pointee.in
         var scratch = [CChar](repeating: 0, count: 16 * 1024)
         var dropped = 0
-        while dropped < limit {
+        while FCGX_HasSeenEOF(input) == 0 && dropped <= limit {
             let got = scratch.withUnsafeMutableBufferPointer { buffer in
-                FCGX_GetStr(buffer.baseAddress, Int32(buffer.count), raw.pointee.in)
+                FCGX_GetStr(buffer.baseAddress, Int32(buffer.count), input)
             }
             if got <= 0 { break }
             dropped += Int(got)
         }
+        return FCGX_HasSeenEOF(input) != 0
     }
 
     /// Writes response bytes to the web server.
@@ -94,13 +99,16 @@ final class FastCGIRequest {
     /// to two seconds reading until the web server hangs up, so that closing with
     /// request bytes still unread cannot reset the connection before the web server has
     /// read the answer. The wait puts the thread to sleep until nginx has read the answer,
-    /// once per request. When nothing is left unread, a plain close resets nothing, so the
-    /// request is detached (libfcgi's flag for closing without the linger) and the thread
-    /// goes on to the next connection; a request that left bytes unread (an oversize body
-    /// refused unread, say) keeps the linger.
+    /// once per request. Once the web server has sent all it will (the input's end, the
+    /// empty STDIN record, is read) and nothing is left unread, a plain close resets
+    /// nothing, so the request is detached (libfcgi's flag for closing without the linger)
+    /// and the thread goes on to the next connection. The input's end must be read first:
+    /// nginx sends it with the params, but Apache's mod_proxy_fcgi writes it separately,
+    /// and a connection closed before that write makes Apache answer 503 in place of the
+    /// page. A request that left more unread (an oversize body refused) keeps the linger.
     func finish() {
         let connection = raw.pointee.ipcFd
-        if connection >= 0, gatehouse_unread_bytes(connection) == 0 {
+        if connection >= 0, discardInput(limit: 64 * 1024), gatehouse_unread_bytes(connection) == 0 {
             _ = FCGX_Detach(raw)
         }
         FCGX_Finish_r(raw)

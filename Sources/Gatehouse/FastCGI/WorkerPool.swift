@@ -117,7 +117,7 @@ final class WorkerPool: Sendable {
         }
         if request.contentLength > Request.maxBodySize {
             // Never stored; bounded by nginx's client_max_body_size anyway.
-            slot.discardBody(limit: 1 << 20)
+            slot.discardInput(limit: 1 << 20)
         }
         let response = application.respond(to: request, database: database)
         head.removeAll(keepingCapacity: true)

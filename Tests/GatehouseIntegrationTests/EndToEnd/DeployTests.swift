@@ -54,8 +54,12 @@ struct DeployTests {
         #expect(css.header("Content-Type")?.hasPrefix("text/css") == true)
         #expect(try client.send("GET", "/static/protected/index.html").status == 403)
         let anonymous = try client.send("GET", "/?tab=1")
-        #expect(anonymous.status == 303)
+        #expect(anonymous.status == 303, "\(apache.errorLog)")
         #expect(anonymous.header("Location") == "/auth?next=/%3Ftab%3D1")
+        // mod_proxy_fcgi writes the request's end after its params: a responder that hangs
+        // up before reading it turns a share of the answers into Apache's 503.
+        let statuses = try (0..<300).map { _ in try client.send("GET", "/account").status }
+        #expect(statuses.filter { $0 != 303 }.isEmpty, "\(Set(statuses)) \(apache.errorLog)")
 
         let (session, signedIn) = try SignIn.through(client, "alice", "alice password 1")
         #expect(signedIn.header("Location") == "/")
