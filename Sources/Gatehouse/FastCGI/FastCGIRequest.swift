@@ -71,16 +71,16 @@ final class FastCGIRequest {
     @discardableResult
     func discardInput(limit: Int) -> Bool {
         let input = raw.pointee.in
-        var scratch = [CChar](repeating: 0, count: 16 * 1024)
-        var dropped = 0
-        while FCGX_HasSeenEOF(input) == 0 && dropped <= limit {
-            let got = scratch.withUnsafeMutableBufferPointer { buffer in
-                FCGX_GetStr(buffer.baseAddress, Int32(buffer.count), input)
+        // On the stack: this runs once per request, usually to parse one buffered record.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { scratch in
+            var dropped = 0
+            while FCGX_HasSeenEOF(input) == 0 && dropped <= limit {
+                let got = FCGX_GetStr(scratch.baseAddress, Int32(scratch.count), input)
+                if got <= 0 { break }
+                dropped += Int(got)
             }
-            if got <= 0 { break }
-            dropped += Int(got)
+            return FCGX_HasSeenEOF(input) != 0
         }
-        return FCGX_HasSeenEOF(input) != 0
     }
 
     /// Writes response bytes to the web server.
