@@ -71,8 +71,9 @@ final class FastCGIRequest {
     @discardableResult
     func discardInput(limit: Int) -> Bool {
         let input = raw.pointee.in
-        // On the stack: this runs once per request, usually to parse one buffered record.
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { scratch in
+        // Runs once per request, usually to parse one buffered record: 1 KiB is the most
+        // Swift's temporary allocation keeps on the stack.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 1024) { scratch in
             var dropped = 0
             while FCGX_HasSeenEOF(input) == 0 && dropped <= limit {
                 let got = FCGX_GetStr(scratch.baseAddress, Int32(scratch.count), input)
