@@ -71,6 +71,21 @@ struct SupervisionTests {
         #expect(stack.stop() == 0)
     }
 
+    @Test("Workers start with glibc's per-thread cache raised, unless the operator set GLIBC_TUNABLES",
+          arguments: [nil, "glibc.malloc.arena_max=2"])
+    func workerMallocTuning(operatorSetting: String?) throws {
+        let stack = try Stack(settings: operatorSetting.map { ["GLIBC_TUNABLES": $0] } ?? [:])
+        try Stack.waitFor { !Self.children(of: stack.responderPID).isEmpty }
+        let worker = Self.children(of: stack.responderPID)[0]
+        try Stack.waitFor { Self.libraries(of: worker).contains { $0.hasPrefix("libpq.") } }  // exec'd
+        let data = FileHandle(forReadingAtPath: "/proc/\(worker)/environ")?.readDataToEndOfFile() ?? Data()
+        let tunables = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.filter { $0.hasPrefix("GLIBC_TUNABLES=") }
+        let expected = operatorSetting ?? ProcessInfo.processInfo.environment["GLIBC_TUNABLES"] ?? "glibc.malloc.tcache_count=64"
+        #expect(tunables == ["GLIBC_TUNABLES=" + expected])
+        #expect(try stack.client.send("GET", "/auth").status == 200)
+        #expect(stack.stop() == 0)
+    }
+
     @Test("Without gatehouse-supervisor beside the binary, serve supervises in its own process")
     func supervisesInProcessWhenAlone() throws {
         let directory = try TestEnvironment.temporaryDirectory("gatehouse-alone")
