@@ -68,8 +68,7 @@ final class FastCGIRequest {
     /// server is not cut off while still sending (a body Gatehouse refuses, or the empty
     /// STDIN record that ends every request).
     /// - Returns: whether the end of the input was reached.
-    @discardableResult
-    func discardInput(limit: Int) -> Bool {
+    private func discardInput(limit: Int) -> Bool {
         let input = raw.pointee.in
         // Runs once per request, usually to parse one buffered record: 1 KiB is the most
         // Swift's temporary allocation keeps on the stack.
@@ -106,10 +105,11 @@ final class FastCGIRequest {
     /// and the thread goes on to the next connection. The input's end must be read first:
     /// nginx sends it with the params, but Apache's mod_proxy_fcgi writes it separately,
     /// and a connection closed before that write makes Apache answer 503 in place of the
-    /// page. A request that left more unread (an oversize body refused) keeps the linger.
+    /// page. The same drain takes an oversize body refused unread, up to 1 MiB (nginx's
+    /// client_max_body_size bounds it anyway); a request that left more keeps the linger.
     func finish() {
         let connection = raw.pointee.ipcFd
-        if connection >= 0, discardInput(limit: 64 * 1024), gatehouse_unread_bytes(connection) == 0 {
+        if connection >= 0, discardInput(limit: 1 << 20), gatehouse_unread_bytes(connection) == 0 {
             _ = FCGX_Detach(raw)
         }
         FCGX_Finish_r(raw)

@@ -111,13 +111,9 @@ final class WorkerPool: Sendable {
         var params = RequestParams()
         slot.forEachParam { params.add(name: $0, value: $1) }
         var request = params.request
-        // An oversize body is refused unread (the page says 413).
+        // An oversize body is never stored (the page says 413); `finish` drains it.
         if request.contentLength <= Request.maxBodySize {
             request.body = slot.readBody(limit: request.contentLength)
-        }
-        if request.contentLength > Request.maxBodySize {
-            // Never stored; bounded by nginx's client_max_body_size anyway.
-            slot.discardInput(limit: 1 << 20)
         }
         let response = application.respond(to: request, database: database)
         head.removeAll(keepingCapacity: true)
