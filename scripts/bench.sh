@@ -382,7 +382,9 @@ build_floor() {
 }
 
 # write_nginx_conf DIR PORT SOCKET: a minimal nginx modelled on scripts/nginx.sh's main
-# conf (same worker count, no access log, connection per request) passing every request on.
+# conf (same worker count, no access log) passing every request on, a connection per
+# request: the floor, like libfcgi's own accept loop, reads a kept connection's next request
+# on the thread that answered it, so kept connections would hold all its threads.
 write_nginx_conf() {
     local dir=$1 listen_port=$2 socket=$3 workers
     # The same worker count as the running Gatehouse nginx, so both sides get the same nginx.
@@ -407,7 +409,7 @@ http {
         listen 127.0.0.1:$listen_port;
         location / {
             include /etc/nginx/fastcgi_params;
-            fastcgi_keep_conn off;   # as deploy/nginx.conf: a connection per request
+            fastcgi_keep_conn off;   # the floor's threads would each wait on a kept connection
             fastcgi_pass unix:$socket;
         }
     }

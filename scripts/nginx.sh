@@ -4,7 +4,8 @@
 #   scripts/nginx.sh stop DIR                          stop it
 # SOCKET is the responder's address as nginx spells it (unix:/abs/path.sock or 127.0.0.1:9000).
 # PARAMS, a file of extra fastcgi_param lines, is included after fastcgi_params (the CGI
-# tests use it to name the program fcgiwrap runs).
+# tests use it to name the program fcgiwrap runs). With PARAMS the connections are not
+# kept: fcgiwrap, unlike Gatehouse, waits on a kept connection and answers no other.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 command=${1:?usage: nginx.sh start DIR PORT SOCKET [PARAMS] | stop DIR}
@@ -17,7 +18,8 @@ start)
     params=${5:-}
     mkdir -p "$dir/tmp"
     extra=()
-    [ -n "$params" ] && extra=(-e "s|include /etc/nginx/fastcgi_params;|& include $params;|")
+    [ -n "$params" ] && extra=(-e "s|include /etc/nginx/fastcgi_params;|& include $params;|"
+                               -e "s|fastcgi_keep_conn on;|fastcgi_keep_conn off;|")
     sed -e "s|__LISTEN__|127.0.0.1:$port|g" -e "s|__ROOT__|$root|g" -e "s|__SOCKET__|$socket|g" "${extra[@]}" \
         "$root/deploy/nginx.conf" >"$dir/site.conf"
     # Workers run as root here only because this nginx serves a checkout that may sit in a

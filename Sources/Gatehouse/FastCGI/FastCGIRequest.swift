@@ -2,7 +2,8 @@ import CFastCGI
 import CLinux
 import Glibc
 
-/// One libfcgi request slot, owned by one worker thread for its whole life.
+/// One libfcgi request slot, for one connection at a time (`FastCGIConnection`), used
+/// only by the thread that holds that connection's claim.
 ///
 /// The only Swift file that touches libfcgi. The `FCGX_Request` lives on the heap and
 /// never moves, because libfcgi's streams keep a pointer back into it.
@@ -31,6 +32,25 @@ final class FastCGIRequest {
     /// - Returns: `false` when no connection was there (another process took it) or it failed.
     func accept() -> Bool {
         FCGX_Accept_r(raw) >= 0
+    }
+
+    /// Reads the next request on a connection the web server kept open. Never accepts a
+    /// new connection in its place (libfcgi would, once it finds the kept one closed).
+    /// - Returns: `false` when the web server had closed the connection, which is then closed too.
+    func readNext() -> Bool {
+        let listening = raw.pointee.listen_sock
+        raw.pointee.listen_sock = -1
+        defer { raw.pointee.listen_sock = listening }
+        return FCGX_Accept_r(raw) >= 0
+    }
+
+    /// The connection's file descriptor, or -1 when there is none.
+    var connection: Int32 { raw.pointee.ipcFd }
+
+    /// Whether reading the connection would not block: the next request, or its end, arrived.
+    var hasInputWaiting: Bool {
+        var descriptor = pollfd(fd: raw.pointee.ipcFd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
     }
 
     /// Hands each FastCGI param to `visit` as name and value bytes, valid only during the
@@ -83,6 +103,13 @@ final class FastCGIRequest {
         }
     }
 
+    /// Closes a connection between requests, at once: nothing is left unread to linger for.
+    func close() {
+        guard raw.pointee.ipcFd >= 0 else { return }
+        _ = FCGX_Detach(raw)
+        FCGX_Free(raw, 1)
+    }
+
     /// Writes response bytes to the web server.
     func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { buffer in
@@ -109,8 +136,15 @@ final class FastCGIRequest {
     /// client_max_body_size bounds it anyway); a request that left more keeps the linger.
     func finish() {
         let connection = raw.pointee.ipcFd
-        if connection >= 0, discardInput(limit: 1 << 20), gatehouse_unread_bytes(connection) == 0 {
-            _ = FCGX_Detach(raw)
+        if connection >= 0 {
+            let drained = discardInput(limit: 1 << 20)
+            if raw.pointee.keepConnection != 0 {
+                // Kept open (nginx `fastcgi_keep_conn on`) only when nothing of this request
+                // is left: leftover records would be read as the next request's.
+                if !drained { raw.pointee.keepConnection = 0 }
+            } else if drained, gatehouse_unread_bytes(connection) == 0 {
+                _ = FCGX_Detach(raw)
+            }
         }
         FCGX_Finish_r(raw)
     }

@@ -2,22 +2,31 @@ import CLinux
 import Glibc
 import Synchronization
 
-/// The responder threads: each owns one FastCGI request slot and one Postgres connection.
-/// WORKERS of them answer at a time; a few more stand by for threads whose sign-in waits
-/// for its password hash (`ResponderTurns`).
+/// The responder threads: each owns one Postgres connection and answers one FastCGI
+/// request at a time. WORKERS of them answer at a time; a few more stand by for threads
+/// whose sign-in waits for its password hash (`ResponderTurns`).
 ///
-/// Each thread waits in its own epoll set holding the listening socket, registered with
-/// EPOLLEXCLUSIVE so that the kernel wakes one idle thread per connection (across worker
-/// processes too) with no lock or hand-off between threads, and a wake-up pipe: `stop`
-/// writes to the pipe, so every thread leaves after finishing the request it holds — the
-/// SIGTERM drain — without touching the socket other worker processes share.
+/// Each thread waits in its own epoll set, which holds the listening socket and every
+/// connection the web server keeps open between requests (nginx `fastcgi_keep_conn on`),
+/// all registered with EPOLLEXCLUSIVE so that the kernel wakes one idle thread per
+/// connection or request (across worker processes too) with no lock or hand-off between
+/// threads, and a wake-up pipe: `stop` writes to the pipe, so every thread leaves after
+/// finishing the request it holds — the SIGTERM drain — without touching the socket other
+/// worker processes share. A kept connection belongs to no thread: whichever is idle when
+/// its next request arrives claims it (`FastCGIConnection`), so a connection nginx keeps
+/// idle never holds a thread.
 final class WorkerPool: Sendable {
     private let application: Application
     private let listener: Listener
     private let threads = Mutex<[pthread_t]>([])
+    private let waitSets = Mutex<[Int32]>([])
+    private let connections = FastCGIConnections()
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let turns: Mutex<ResponderTurns?> = Mutex(nil)
+    private let stopping = Atomic(false)
+    /// Kept connections `stop` found with a request waiting, claimed, for the threads to answer.
+    private let sentBeforeStop = Mutex<[FastCGIConnection]>([])
 
     /// Creates a pool for `application` on `listener`; nothing runs until `start`.
     init(application: Application, listener: Listener) {
@@ -34,14 +43,28 @@ final class WorkerPool: Sendable {
     func start(count: Int, standby: Int) {
         let turns = ResponderTurns(count: count, threadCount: count + standby)
         self.turns.withLock { $0 = turns }
-        for _ in 0..<(count + standby) {
-            let thread = Thread.spawn { [self] in turns.enter { self.workerLoop($0, turns) } }
+        // Every wait set exists before any thread runs: a kept connection is watched by all.
+        let sets = (0..<(count + standby)).map { _ in makeWaitSet() }
+        waitSets.withLock { $0 = sets }
+        for events in sets {
+            let thread = Thread.spawn { [self] in turns.enter { self.workerLoop($0, turns, events: events) } }
             threads.withLock { $0.append(thread) }
         }
     }
 
-    /// Stops accepting; every thread finishes its current request and exits.
+    /// Stops accepting; every thread finishes its current request and exits. Kept
+    /// connections close now: idle ones at once, so that the web server opens new
+    /// connections (which another worker process accepts) instead of sending more requests
+    /// on them; the others once the request in flight or already sent on them is answered.
     func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        connections.forEachClaimable { connection in
+            if connection.request.connection >= 0, connection.request.hasInputWaiting {
+                sentBeforeStop.withLock { $0.append(connection) }
+            } else {
+                connection.request.close()
+            }
+        }
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         turns.withLock { $0 }?.stop()
@@ -52,57 +75,183 @@ final class WorkerPool: Sendable {
         for thread in threads.withLock({ $0 }) {
             pthread_join(thread, nil)
         }
+        for events in waitSets.withLock({ $0 }) { close(events) }
     }
 
-    private func workerLoop(_ hold: ResponderTurns.Hold, _ turns: ResponderTurns) {
+    /// What woke a waiting thread.
+    private enum Wake {
+        case listener
+        case stop
+        case kept(FastCGIConnection)
+    }
+
+    private static let listenerTag: UInt64 = 0
+    private static let stopTag: UInt64 = 1
+
+    private func makeWaitSet() -> Int32 {
+        let events = epoll_create1(Int32(EPOLL_CLOEXEC))
+        precondition(events >= 0, "epoll_create1 failed")
+        precondition(watch(listener.socket, in: events, flags: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, tag: Self.listenerTag))
+        precondition(watch(wakeRead, in: events, flags: EPOLLIN.rawValue, tag: Self.stopTag))
+        return events
+    }
+
+    private func workerLoop(_ hold: ResponderTurns.Hold, _ turns: ResponderTurns, events: Int32) {
         let database = DatabaseConnection(configuration: application.configuration)
         let metrics = application.metrics
         database.onConnect = { metrics.recordReconnect() }
         // Connect before the first request so it does not pay for the handshake; a database
         // that is down now is retried on each request instead.
         try? database.connect()
-        let slot = FastCGIRequest(listeningSocket: listener.socket)
-        let events = epoll_create1(Int32(EPOLL_CLOEXEC))
-        precondition(events >= 0, "epoll_create1 failed")
-        defer { close(events) }
-        watch(listener.socket, in: events, flags: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
-        watch(wakeRead, in: events, flags: EPOLLIN.rawValue)
         var head: [UInt8] = []
         head.reserveCapacity(1024)
         // A connection that is already waiting is taken without asking epoll first: under
         // load there nearly always is one, and the wait would be a system call that finds
         // it. Only when the queue is empty does the thread wait for the next one.
-        var connectionWaiting = true
-        while turns.take(hold) {
-            if !connectionWaiting {
-                guard waitForConnection(events) else { break }
+        var acceptFirst = true
+        serving: while turns.take(hold) {
+            let connection: FastCGIConnection
+            if acceptFirst {
+                connection = connections.takeFree(listeningSocket: listener.socket)
+                // Not accepted: the queue is empty, or another thread or process took the
+                // connection first.
+                guard connection.request.accept() else {
+                    connections.putFree(connection)
+                    acceptFirst = false
+                    continue
+                }
+            } else {
+                switch waitForWake(events) {
+                case .stop: break serving
+                case .listener:
+                    acceptFirst = true
+                    continue
+                case .kept(let kept):
+                    // Another thread may be answering on it, or have answered this request
+                    // already (an event left from an earlier one): only a claim holder that
+                    // finds input reads.
+                    guard kept.claim(), readWaiting(kept) else { continue }
+                    connection = kept
+                }
             }
-            // Not accepted: the queue is empty, or another thread or process took the
-            // connection first.
-            connectionWaiting = slot.accept()
-            if connectionWaiting {
-                answer(slot, database: database, head: &head)
-                slot.finish()
-            }
+            acceptFirst = !serve(connection, database: database, head: &head)
+        }
+        answerSentBeforeStop(events, database: database, head: &head)
+    }
+
+    /// Answers the request read from `connection`, and the next ones while they are already
+    /// there. `true` when the web server keeps the connection, which every thread then watches.
+    private func serve(_ connection: FastCGIConnection, database: DatabaseConnection, head: inout [UInt8]) -> Bool {
+        while true {
+            answer(connection.request, database: database, head: &head)
+            connection.request.finish()
+            guard keepIfOpen(connection) else { return false }
+            if letGo(connection) || !readWaiting(connection) { return true }
         }
     }
 
-    private func watch(_ descriptor: Int32, in events: Int32, flags: UInt32) {
-        var event = epoll_event()
-        event.events = flags
-        event.data.fd = descriptor
-        precondition(epoll_ctl(events, EPOLL_CTL_ADD, descriptor, &event) == 0, "epoll_ctl failed")
+    /// At stop: answers the requests the web server had already sent on kept connections
+    /// (each connection closes after its answer), so that none is cut off unanswered.
+    private func answerSentBeforeStop(_ events: Int32, database: DatabaseConnection, head: inout [UInt8]) {
+        var ready = [epoll_event](repeating: epoll_event(), count: 16)
+        while true {
+            if let connection = sentBeforeStop.withLock({ $0.popLast() }) {
+                if readWaiting(connection) { _ = serve(connection, database: database, head: &head) }
+                continue
+            }
+            let count = Int(epoll_wait(events, &ready, Int32(ready.count), 0))
+            var answered = false
+            for event in ready.prefix(max(count, 0)) where event.data.u64 > Self.stopTag {
+                let connection = Self.connection(tagged: event.data.u64)
+                guard connection.claim(), readWaiting(connection) else { continue }
+                _ = serve(connection, database: database, head: &head)
+                answered = true
+            }
+            if !answered { return }
+        }
     }
 
-    /// Waits until the listening socket has a connection (`true`) or `stop` was called.
-    private func waitForConnection(_ events: Int32) -> Bool {
+    /// With `connection` claimed: reads its next request if one is waiting (`true`), else
+    /// lets go of it — or frees it, when the web server closed it.
+    private func readWaiting(_ connection: FastCGIConnection) -> Bool {
+        while true {
+            if connection.request.hasInputWaiting {
+                if connection.request.readNext() { return true }
+                connections.putFree(connection)
+                return false
+            }
+            // Woken meanwhile: the request that woke a thread is the holder's to read.
+            if letGo(connection) { return false }
+        }
+    }
+
+    /// Releases `connection` (`false`: still held, see `FastCGIConnection.release`). When
+    /// the pool is stopping it closes the connection instead, once no request is waiting on
+    /// it: `stop` closes the idle ones it can claim, and this the ones it could not.
+    private func letGo(_ connection: FastCGIConnection) -> Bool {
+        guard connection.release() else { return false }
+        if stopping.load(ordering: .sequentiallyConsistent), connection.claim() {
+            if connection.request.hasInputWaiting { return false }
+            connection.request.close()
+        }
+        return true
+    }
+
+    /// After a request: a connection the web server keeps is watched by every thread for
+    /// its next request (`true`, still claimed); a closed one goes back to the free list.
+    private func keepIfOpen(_ connection: FastCGIConnection) -> Bool {
+        let descriptor = connection.request.connection
+        guard descriptor >= 0 else {
+            connections.putFree(connection)
+            return false
+        }
+        if !connection.watched {
+            let tag = Self.tag(connection)
+            var watchedBy = 0
+            let flags = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue | EPOLLET.rawValue
+            for events in waitSets.withLock({ $0 }) where watch(descriptor, in: events, flags: flags, tag: tag) {
+                watchedBy += 1
+            }
+            guard watchedBy > 0 else {
+                connection.request.close()
+                connections.putFree(connection)
+                return false
+            }
+            connection.watched = true
+        }
+        return true
+    }
+
+    private func watch(_ descriptor: Int32, in events: Int32, flags: UInt32, tag: UInt64) -> Bool {
+        var event = epoll_event()
+        event.events = flags
+        event.data.u64 = tag
+        return epoll_ctl(events, EPOLL_CTL_ADD, descriptor, &event) == 0
+    }
+
+    /// Waits until the listening socket has a connection, a kept connection has a
+    /// request, or `stop` was called.
+    private func waitForWake(_ events: Int32) -> Wake {
         var ready = epoll_event()
         while true {
             let count = epoll_wait(events, &ready, 1, -1)
             if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return .stop }
             // The wake-up pipe stays readable, so one ready event at a time suffices.
-            return count > 0 && ready.data.fd != wakeRead
+            switch ready.data.u64 {
+            case Self.listenerTag: return .listener
+            case Self.stopTag: return .stop
+            case let tag: return .kept(Self.connection(tagged: tag))
+            }
         }
+    }
+
+    private static func tag(_ connection: FastCGIConnection) -> UInt64 {
+        UInt64(UInt(bitPattern: Unmanaged.passUnretained(connection).toOpaque()))
+    }
+
+    private static func connection(tagged tag: UInt64) -> FastCGIConnection {
+        Unmanaged<FastCGIConnection>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(tag))!).takeUnretainedValue()
     }
 
     /// Reads one request from `slot` and writes the answer: the head through `head`, a

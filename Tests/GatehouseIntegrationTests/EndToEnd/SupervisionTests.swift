@@ -195,6 +195,46 @@ struct SupervisionTests {
         #expect(stack.stop() == 0)
     }
 
+    @Test("A connection the web server keeps answers request after request, and holds no thread while idle")
+    func keptConnection() throws {
+        // One answering thread: were it waiting on the idle kept connection, as libfcgi's
+        // own accept loop does, the second connection would get no answer.
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "WORKERS": "1"])
+        let socket = stack.directory + "/gatehouse.sock"
+        let kept = try FastCGIConnection(path: socket)
+        #expect(try kept.get("/healthz", keep: true).hasPrefix("Status: 200"))
+        #expect(try kept.get("/auth", keep: true).hasPrefix("Status: 200"))
+        let other = try FastCGIConnection(path: socket, timeout: 1.5)
+        #expect(try other.get("/healthz").hasPrefix("Status: 200"))
+        #expect(try kept.get("/healthz", keep: true).hasPrefix("Status: 200"))
+        #expect(stack.stop() == 0)
+    }
+
+    @Test("A body refused unread on a kept connection is not taken for the next request")
+    func keptConnectionAfterRefusedBody() throws {
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "WORKERS": "1"])
+        let kept = try FastCGIConnection(path: stack.directory + "/gatehouse.sock")
+        let refused = try kept.send("POST", "/auth", body: Array(repeating: UInt8(ascii: "a"), count: 100_000), keep: true)
+        #expect(refused.hasPrefix("Status: 413"))
+        #expect(try kept.get("/healthz", keep: true).hasPrefix("Status: 200"))
+        #expect(stack.stop() == 0)
+    }
+
+    @Test("SIGTERM closes idle kept connections at once, while an in-flight login finishes")
+    func drainClosesKeptConnections() throws {
+        // The web server must stop sending on a draining worker's connections, or a request
+        // sent during the drain would find its connection closed unanswered.
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "3000000"])
+        let kept = try FastCGIConnection(path: stack.directory + "/gatehouse.sock")
+        #expect(try kept.get("/healthz", keep: true).hasPrefix("Status: 200"))
+        let login = try BackgroundSignIn(stack, "nobody", "not a password")
+        usleep(100_000)  // the login is now hashing inside the worker
+        kill(stack.responderPID, SIGTERM)
+        #expect(kept.closesWithin(0.3))
+        #expect(login.wait().status == 401)
+        #expect(stack.stop() == 0)
+    }
+
     @Test("SIGTERM lets an in-flight login finish, then exits 0")
     func drain() throws {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "400000"])

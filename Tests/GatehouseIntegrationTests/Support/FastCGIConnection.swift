@@ -26,20 +26,40 @@ final class FastCGIConnection {
 
     deinit { Glibc.close(socket) }
 
-    /// Sends a GET of `path` (request id 1, no keep-alive), then reads records up to the
-    /// end of the request.
+    /// Sends a GET of `path` (request id 1), then reads records up to the end of the request.
+    /// - Parameter keep: asks the responder to keep the connection open afterwards, as
+    ///   nginx does with `fastcgi_keep_conn on`.
     /// - Returns: the response's stdout (CGI head and body).
     /// - Throws: when the responder closes or the read times out before the end.
-    func get(_ path: String) throws -> String {
+    func get(_ path: String, keep: Bool = false) throws -> String {
+        try send("GET", path, keep: keep)
+    }
+
+    /// Sends a request with `body` on stdin, then reads records up to the end of the request.
+    func send(_ method: String, _ path: String, body: [UInt8] = [], keep: Bool = false) throws -> String {
         var params: [UInt8] = []
-        for (name, value) in [("REQUEST_METHOD", "GET"), ("REQUEST_URI", path), ("DOCUMENT_URI", path),
-                              ("QUERY_STRING", ""), ("REMOTE_ADDR", "127.0.0.1")] {
+        var fields = [("REQUEST_METHOD", method), ("REQUEST_URI", path), ("DOCUMENT_URI", path),
+                      ("QUERY_STRING", ""), ("REMOTE_ADDR", "127.0.0.1")]
+        if !body.isEmpty {
+            fields += [("CONTENT_LENGTH", String(body.count)), ("CONTENT_TYPE", "application/x-www-form-urlencoded")]
+        }
+        for (name, value) in fields {
             params += [UInt8(name.utf8.count), UInt8(value.utf8.count)] + Array(name.utf8) + Array(value.utf8)
         }
-        var request = Self.record(type: 1, [0, 1, 0, 0, 0, 0, 0, 0])  // BEGIN_REQUEST: responder, no keep-alive
-        request += Self.record(type: 4, params) + Self.record(type: 4, []) + Self.record(type: 5, [])
-        guard request.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == request.count else {
-            throw ClientError("send failed")
+        var request = Self.record(type: 1, [0, 1, keep ? 1 : 0, 0, 0, 0, 0, 0])  // BEGIN_REQUEST: responder
+        request += Self.record(type: 4, params) + Self.record(type: 4, [])
+        var offset = 0
+        while offset < body.count {
+            let end = min(offset + 65_535, body.count)
+            request += Self.record(type: 5, Array(body[offset..<end]))
+            offset = end
+        }
+        request += Self.record(type: 5, [])
+        var sent = 0
+        while sent < request.count {
+            let got = request.withUnsafeBytes { Glibc.send(socket, $0.baseAddress! + sent, request.count - sent, Int32(MSG_NOSIGNAL)) }
+            guard got > 0 else { throw ClientError("send failed") }
+            sent += got
         }
         var output: [UInt8] = []
         while true {
@@ -52,6 +72,14 @@ final class FastCGIConnection {
             default: continue
             }
         }
+    }
+
+    /// Whether the responder closes the connection within `seconds` (no more bytes come).
+    func closesWithin(_ seconds: Double) -> Bool {
+        var limit = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, 0) == 0
     }
 
     private static func record(type: UInt8, _ content: [UInt8]) -> [UInt8] {
