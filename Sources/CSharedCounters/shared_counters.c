@@ -21,6 +21,10 @@ void gatehouse_counter_add(uint64_t *counter, uint64_t amount) {
     __atomic_fetch_add(counter, amount, __ATOMIC_RELAXED);
 }
 
+void gatehouse_counter_store(uint64_t *counter, uint64_t value) {
+    __atomic_store_n(counter, value, __ATOMIC_RELAXED);
+}
+
 uint64_t gatehouse_counter_load(const uint64_t *counter) {
     return __atomic_load_n(counter, __ATOMIC_RELAXED);
 }

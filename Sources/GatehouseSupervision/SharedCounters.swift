@@ -71,6 +71,12 @@ package final class SharedCounters: @unchecked Sendable {
         gatehouse_counter_add(base + index, amount)
     }
 
+    /// Sets counter `index` to `value`.
+    package func set(_ index: Int, _ value: UInt64) {
+        precondition(index >= 0 && index < count, "counter index out of range")
+        gatehouse_counter_store(base + index, value)
+    }
+
     /// The value of counter `index` now.
     package subscript(index: Int) -> UInt64 {
         precondition(index >= 0 && index < count, "counter index out of range")

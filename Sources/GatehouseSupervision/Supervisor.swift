@@ -19,10 +19,14 @@ import Glibc
 package final class Supervisor {
     /// The /metrics counter (index into the shared block) that counts replaced workers.
     package static let workerRestartsCounter = 0
+    /// The /metrics gauge (index into the shared block) of worker processes running now.
+    package static let workersRunningGauge = 1
 
     private let plan: Plan
     private let counters: SharedCounters?
-    private var workers: [pid_t: timespec] = [:]
+    private var workers: [pid_t: timespec] = [:] {
+        didSet { counters?.set(Self.workersRunningGauge, UInt64(workers.count)) }
+    }
     private var restarts = 0
 
     /// A supervisor for `plan`, counting restarts in `counters` (the block whose

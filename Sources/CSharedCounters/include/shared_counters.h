@@ -15,6 +15,9 @@ int gatehouse_counters_create(size_t bytes);
 /// Adds `amount` to `*counter` atomically (relaxed: counters order nothing).
 void gatehouse_counter_add(uint64_t *counter, uint64_t amount);
 
+/// Sets `*counter` to `value` atomically (a gauge rather than a count).
+void gatehouse_counter_store(uint64_t *counter, uint64_t value);
+
 /// Reads `*counter` atomically.
 uint64_t gatehouse_counter_load(const uint64_t *counter);
 

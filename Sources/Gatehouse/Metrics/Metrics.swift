@@ -22,9 +22,10 @@ public final class Metrics: Sendable {
     /// Where each counter sits in the block.
     private enum Index {
         static let workerRestarts = Supervisor.workerRestartsCounter
-        static let databaseErrors = 1
-        static let databaseConnects = 2
-        static let logins = 3  // + outcome
+        static let workersRunning = Supervisor.workersRunningGauge
+        static let databaseErrors = 2
+        static let databaseConnects = 3
+        static let logins = 4  // + outcome
         static let latency = logins + outcomes.count  // + bucket
         static let latencyCount = latency + buckets.count
         static let latencyMicroseconds = latencyCount + 1
@@ -94,8 +95,9 @@ public final class Metrics: Sendable {
         counters.add(Index.databaseConnects)
     }
 
-    /// The Prometheus text exposition of every counter, plus `liveSessions` when known.
-    func exposition(liveSessions: Int?) -> String {
+    /// The Prometheus text exposition of every counter, plus `liveSessions` when known
+    /// and `threadsPerWorker` (WORKERS).
+    func exposition(liveSessions: Int?, threadsPerWorker: Int) -> String {
         var out = ""
         out += "# HELP gatehouse_requests_total Requests answered, by route and status.\n# TYPE gatehouse_requests_total counter\n"
         for (routeNumber, route) in Metrics.routes.enumerated() {
@@ -126,6 +128,12 @@ public final class Metrics: Sendable {
         out += "gatehouse_database_connects_total \(counters[Index.databaseConnects])\n"
         out += "# HELP gatehouse_worker_restarts_total Worker processes the supervisor replaced.\n# TYPE gatehouse_worker_restarts_total counter\n"
         out += "gatehouse_worker_restarts_total \(counters[Index.workerRestarts])\n"
+        // A worker answers this scrape, so at least one runs (without a supervisor, the
+        // only one).
+        out += "# HELP gatehouse_workers Worker processes running.\n# TYPE gatehouse_workers gauge\n"
+        out += "gatehouse_workers \(max(1, counters[Index.workersRunning]))\n"
+        out += "# HELP gatehouse_worker_threads Responder threads in each worker process (WORKERS).\n# TYPE gatehouse_worker_threads gauge\n"
+        out += "gatehouse_worker_threads \(threadsPerWorker)\n"
         if let liveSessions {
             out += "# HELP gatehouse_sessions_live Sessions not yet expired.\n# TYPE gatehouse_sessions_live gauge\n"
             out += "gatehouse_sessions_live \(liveSessions)\n"

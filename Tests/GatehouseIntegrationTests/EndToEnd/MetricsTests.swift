@@ -8,7 +8,7 @@ import Testing
 struct MetricsTests {
     @Test("Loopback may read the counters; they move with traffic")
     func allowed() throws {
-        let stack = try Stack(settings: ["WORKER_PROCESSES": "1"])
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "WORKERS": "3"])
         _ = try stack.client.send("GET", "/auth")
         _ = try stack.client.send("GET", "/nope")
         let answer = try stack.client.send("GET", "/metrics")
@@ -19,6 +19,8 @@ struct MetricsTests {
         #expect(answer.text.contains("gatehouse_request_duration_seconds_count"))
         #expect(answer.text.contains("gatehouse_sessions_live 0"))
         #expect(answer.text.contains("gatehouse_logins_total{outcome=\"failure\"} 0"))
+        #expect(answer.text.contains("\ngatehouse_workers 1\n"))
+        #expect(answer.text.contains("\ngatehouse_worker_threads 3\n"))
         #expect(answer.headers("Set-Cookie").isEmpty)
     }
 
@@ -64,6 +66,7 @@ struct MetricsTests {
             let scrape = try stack.client.send("GET", "/metrics").text
             #expect(scrape.contains(total))
             #expect(scrape.contains("gatehouse_worker_restarts_total 1\n"))
+            #expect(scrape.contains("\ngatehouse_workers 2\n"))
         }
     }
 
