@@ -17,6 +17,8 @@ public struct Request: Sendable {
     public var remoteAddress: String
     /// Whether the client connection was TLS (`HTTPS=on`).
     public var isHTTPS: Bool
+    /// The port the web server took the request on (`SERVER_PORT`), when it said.
+    public var serverPort: Int?
     /// The request body, at most `Request.maxBodySize` bytes.
     public var body: [UInt8]
     /// The declared body length, which may exceed what was read.
@@ -29,7 +31,7 @@ public struct Request: Sendable {
     public init(
         method: String = "GET", path: String = "/", query: String = "",
         headers: HTTPHeaders = [:], remoteAddress: String = "127.0.0.1",
-        isHTTPS: Bool = false, body: [UInt8] = [], contentLength: Int? = nil
+        isHTTPS: Bool = false, serverPort: Int? = nil, body: [UInt8] = [], contentLength: Int? = nil
     ) {
         self.method = method
         self.path = path
@@ -37,6 +39,7 @@ public struct Request: Sendable {
         self.headers = headers
         self.remoteAddress = remoteAddress
         self.isHTTPS = isHTTPS
+        self.serverPort = serverPort
         self.body = body
         self.contentLength = contentLength ?? body.count
     }
@@ -99,6 +102,8 @@ struct RequestParams {
             request.isHTTPS = Self.equal(value, "1") || String(decoding: value, as: UTF8.self).lowercased() == "on"
         case 11 where Self.equal(name, "REMOTE_ADDR"):
             request.remoteAddress = String(decoding: value, as: UTF8.self)
+        case 11 where Self.equal(name, "SERVER_PORT"):
+            request.serverPort = Int(String(decoding: value, as: UTF8.self))
         case 11 where Self.equal(name, "REQUEST_URI"):
             sawRequestURI = true
             setPath(uri: value)

@@ -46,6 +46,58 @@ struct SecurityTests {
         #expect(browser.post("/auth", fields, headers: ["origin": "http://127.0.0.1:8080"]).status == .seeOther)
     }
 
+    @Test("An Origin of another scheme or port, or one sent empty or unparseable, is refused (Host 127.0.0.1:8080, plain http)",
+          arguments: ["http://127.0.0.1", "http://127.0.0.1:80", "http://127.0.0.1:9999", "ftp://127.0.0.1:1", "ftp://127.0.0.1:8080",
+                      "https://127.0.0.1:8080", "", " ", "127.0.0.1:8080", "http://", "http://:8080", "http://127.0.0.1:",
+                      "http://127.0.0.1:8080/", "http://127.0.0.1:8080/path", "http://user@127.0.0.1:8080", "http://127.0.0.1:+8080",
+                      "http://127.0.0.1:808080", "http://127.0.0.1:8080:8080", "http://[::1]:8080"])
+    func originMismatch(origin: String) throws {
+        var browser = harness.browser()
+        let answer = browser.post("/auth", [("username", "victim"), ("password", "correct horse battery")], headers: ["origin": origin])
+        #expect(answer.status == .forbidden)
+        #expect(answer.text.contains("sent from another site"))
+        #expect(try sessionRows() == "0")
+    }
+
+    @Test("Over https the Origin must say https; a Host without a port means the scheme's default")
+    func originOverHTTPS() throws {
+        var browser = harness.browser()
+        browser.https = true
+        let fields = [("username", "victim"), ("password", "correct horse battery")]
+        let host = ["host": "gate.example"]
+        for refused in ["http://gate.example", "https://gate.example:8443", "http://gate.example:443", "https://other.example"] {
+            #expect(browser.post("/auth", fields, headers: host.merging(["origin": refused]) { $1 }).status == .forbidden, "\(refused)")
+        }
+        #expect(try sessionRows() == "0")
+        #expect(browser.post("/auth", fields, headers: host.merging(["origin": "https://gate.example:443"]) { $1 }).status == .seeOther)
+        var second = harness.browser()
+        second.https = true
+        #expect(second.post("/auth", fields, headers: host.merging(["origin": "https://GATE.example"]) { $1 }).status == .seeOther)
+    }
+
+    @Test("A Host without a port (Debian's nginx drops it) matches SERVER_PORT or the scheme's default, nothing else")
+    func originWithoutHostPort() throws {
+        let fields = [("username", "victim"), ("password", "correct horse battery")]
+        // make run: nginx on 8080 sends HTTP_HOST 127.0.0.1 and SERVER_PORT 8080.
+        var direct = harness.browser()
+        direct.serverPort = 8080
+        let host = ["host": "127.0.0.1"]
+        for refused in ["http://127.0.0.1:9999", "https://127.0.0.1:8080", "http://127.0.0.1:443"] {
+            #expect(direct.post("/auth", fields, headers: host.merging(["origin": refused]) { $1 }).status == .forbidden, "\(refused)")
+        }
+        #expect(try sessionRows() == "0")
+        #expect(direct.post("/auth", fields, headers: host.merging(["origin": "http://127.0.0.1:8080"]) { $1 }).status == .seeOther)
+
+        // A TLS terminator in front (deploy/apache.conf): HTTPS=on, the browser's Host has no
+        // port, and SERVER_PORT is the backend's own.
+        var behindProxy = harness.browser()
+        behindProxy.https = true
+        behindProxy.serverPort = 80
+        let publicHost = ["host": "gate.example"]
+        #expect(behindProxy.post("/auth", fields, headers: publicHost.merging(["origin": "https://gate.example:8443"]) { $1 }).status == .forbidden)
+        #expect(behindProxy.post("/auth", fields, headers: publicHost.merging(["origin": "https://gate.example"]) { $1 }).status == .seeOther)
+    }
+
     @Test("Five failures lock (username, address) — even the right password — but not the user elsewhere")
     func pairLockout() throws {
         var attacker = harness.browser(address: "198.51.100.66")

@@ -64,6 +64,33 @@ struct LoginFlowTests {
             #expect(!log.contains(secret))
         }
     }
+
+    @Test("Through nginx, whose HTTP_HOST carries no port, an Origin naming another port or scheme is refused")
+    func originThroughNginx() throws {
+        let stack = try Stack()
+        try SignIn.addUser("carol", password: "carol password 1", to: stack.database)
+        let client = stack.client
+
+        func post(origin: String?) throws -> Int {
+            let form = try client.send("GET", "/auth")
+            let anonymous = try #require(form.cookie("session"))
+            let csrf = try #require(hiddenValue("csrf_token", in: form.text))
+            var headers = ["Cookie": "session=\(anonymous)"]
+            if let origin { headers["Origin"] = origin }
+            return try client.post("/auth", form: [("csrf_token", csrf), ("username", "carol"), ("password", "carol password 1")],
+                                   headers: headers).status
+        }
+
+        // (`http://127.0.0.1`, port 80, is not among them: behind a HTTP_HOST without a port it
+        // cannot be told from a browser that reached this site through a proxy on port 80.)
+        for foreign in ["http://127.0.0.1:9999", "http://localhost:\(stack.port)", "https://127.0.0.1:\(stack.port)",
+                        "ftp://127.0.0.1:\(stack.port)", ""] {
+            #expect(try post(origin: foreign) == 403, "Origin: \(foreign)")
+        }
+        #expect(try stack.database.connect().query("SELECT count(*) FROM session").scalar() == "0")
+        #expect(try post(origin: "http://127.0.0.1:\(stack.port)") == 303)
+        #expect(try post(origin: nil) == 303)
+    }
 }
 
 /// The `value` of the hidden input `name` in an HTML page.

@@ -57,6 +57,10 @@ struct Browser {
     let address: String
     var cookie: String?
     var userAgent = "TestBrowser/1.0"
+    /// Whether requests arrive as over TLS (nginx's `HTTPS=on`).
+    var https = false
+    /// The port the web server says it took the request on (`SERVER_PORT`), if any.
+    var serverPort: Int?
 
     init(harness: AppHarness, address: String) {
         self.harness = harness
@@ -72,7 +76,8 @@ struct Browser {
         if !body.isEmpty { headers["content-type"] = "application/x-www-form-urlencoded" }
         headers.merge(extra) { $1 }
         let request = Request(method: method, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
-                              headers: HTTPHeaders(headers), remoteAddress: address, body: body)
+                              headers: HTTPHeaders(headers), remoteAddress: address, isHTTPS: https,
+                              serverPort: serverPort, body: body)
         let response = harness.application.respond(to: request, database: harness.connection)
         if let set = response.cookies.first(where: { $0.name == "session" }) { cookie = set.value }
         return response
