@@ -37,7 +37,7 @@ enum AccountPage {
         let user = try context.requireUser()
         let current = fields["current_password"] ?? ""
         let new = fields["new_password"] ?? ""
-        guard current.utf8.count <= PasswordRules.maxSubmittedBytes, new.utf8.count <= PasswordRules.maxSubmittedBytes else {
+        guard PasswordRules.isSubmittable(current), PasswordRules.isSubmittable(new) else {
             throw HTTPError(.badRequest, "The password is too long.")
         }
         let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)

@@ -13,7 +13,7 @@ enum LoginPage {
         let username = fields["username"] ?? ""
         let password = fields["password"] ?? ""
         let next = SafeRedirect.target(fields["next"])
-        guard password.utf8.count <= PasswordRules.maxSubmittedBytes else {
+        guard PasswordRules.isSubmittable(password) else {
             throw HTTPError(.badRequest, "The password is too long (more than 1024 characters).")
         }
         guard Username.isValid(username) else {

@@ -15,7 +15,7 @@ enum RegisterPage {
         let firstName = fields["first_name"] ?? ""
         let lastName = fields["last_name"] ?? ""
         let password = fields["password"] ?? ""
-        guard password.utf8.count <= PasswordRules.maxSubmittedBytes else {
+        guard PasswordRules.isSubmittable(password) else {
             throw HTTPError(.badRequest, "The password is too long.")
         }
         var problem: String?

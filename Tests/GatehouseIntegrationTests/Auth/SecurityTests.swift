@@ -211,6 +211,24 @@ struct SecurityTests {
         #expect(try harness.scalar("SELECT count(*) FROM login_failure") == "0")
     }
 
+    @Test("The 1024 limit on a submitted password counts characters, as the new-password rule does, not bytes")
+    func submittedPasswordLength() throws {
+        var browser = harness.browser()
+        // 513 two-byte characters (1,026 bytes) are within the limit: a wrong password like any other.
+        let accented = browser.login("victim", String(repeating: "é", count: 513))
+        #expect(accented.status == .unauthorized)
+        #expect(accented.text.contains(LoginPage.failureMessage))
+        #expect(browser.login("victim", String(repeating: "é", count: 1024)).status == .unauthorized)
+        let over = browser.login("victim", String(repeating: "a", count: 1025))
+        #expect(over.status == .badRequest)
+        #expect(over.text.contains("more than 1024 characters"))
+
+        // 50 characters are a valid new password, though these take 1,250 bytes: they sign in.
+        let family = String(repeating: "👨‍👩‍👧‍👦", count: 50)
+        try harness.addUser("emoji", password: family)
+        #expect(browser.login("emoji", family).status == .seeOther)
+    }
+
     @Test("A POST that is not a URL-encoded form is 415")
     func contentType() {
         var browser = harness.browser()

@@ -58,6 +58,17 @@ struct AccountPageTests {
         #expect(other.login("ann").status == .seeOther)
     }
 
+    @Test("Password change to 128 characters that take 1,792 bytes is accepted, and the new password signs in")
+    func longInBytes() throws {
+        let flags = String(repeating: "🏳️‍🌈", count: 128)  // one character, 14 bytes, each
+        var browser = harness.browser()
+        browser.login("ann")
+        let answer = browser.post("/account/password", [("current_password", "correct horse battery"), ("new_password", flags), ("new_password2", flags)])
+        #expect(answer.status == .seeOther)
+        var fresh = harness.browser()
+        #expect(fresh.login("ann", flags).status == .seeOther)
+    }
+
     @Test("Password change ends other sessions, rotates this one, and the new password works")
     func change() throws {
         var phone = harness.browser()
