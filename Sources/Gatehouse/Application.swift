@@ -46,23 +46,28 @@ public final class Application: Sendable {
         let presented = cookies.uniqueValue(named: configuration.sessionCookieName).flatMap(SessionToken.init(cookieValue:))
         var context = RequestContext(request: request, application: self, database: database, presentedToken: presented)
 
+        let match = router.match(method: request.method, path: request.path)
         var kind = Router.Kind.browser
+        switch match {
+        case .found(let route): kind = route.kind
+        case .methodNotAllowed(_, let pathKind): kind = pathKind
+        case .notFound: break
+        }
         var response: Response
         if request.contentLength > Request.maxBodySize {
-            response = errorPage(HTTPError(.payloadTooLarge, "The form sent more than 64 KiB."), context)
+            response = refusal(HTTPError(.payloadTooLarge, "The form sent more than 64 KiB."), kind, context)
         } else if !request.query.isEmpty, FormFields(urlEncoded: Array(request.query.utf8)) == nil {
-            response = errorPage(HTTPError(.badRequest, "The address holds a broken %-escape or invalid characters."), context)
+            response = refusal(HTTPError(.badRequest, "The address holds a broken %-escape or invalid characters."), kind, context)
         } else {
-            switch router.match(method: request.method, path: request.path) {
+            switch match {
             case .notFound:
                 // The navbar should still show who is signed in; a failed lookup only hides it.
                 _ = try? context.session()
                 response = errorPage(HTTPError(.notFound, "There is no page at this address."), context)
-            case .methodNotAllowed(let allowed):
-                response = errorPage(HTTPError(.methodNotAllowed, "This page does not accept \(request.method)."), context)
+            case .methodNotAllowed(let allowed, _):
+                response = refusal(HTTPError(.methodNotAllowed, "This page does not accept \(request.method)."), kind, context)
                 response.headers.append(("Allow", allowed.joined(separator: ", ")))
             case .found(let route):
-                kind = route.kind
                 routeLabel = request.path
                 response = run(route, &context)
             }
@@ -96,11 +101,17 @@ public final class Application: Sendable {
         } catch let error as DatabaseError {
             metrics.recordDatabaseError()
             Log.event("database_error", ["detail": error.description])
-            return errorPage(HTTPError(.serviceUnavailable, "The service is briefly unavailable. Please try again."), context)
+            return refusal(HTTPError(.serviceUnavailable, "The service is briefly unavailable. Please try again."), route.kind, context)
         } catch {
             Log.event("internal_error", ["detail": "\(error)"])
-            return errorPage(HTTPError(.internalServerError, "Something went wrong on our side."), context)
+            return refusal(HTTPError(.internalServerError, "Something went wrong on our side."), route.kind, context)
         }
+    }
+
+    /// An answer Gatehouse gives by itself rather than the handler: the error page for a
+    /// browser route, the bare status for a machine endpoint.
+    private func refusal(_ error: HTTPError, _ kind: Router.Kind, _ context: RequestContext) -> Response {
+        kind == .machine ? Response(status: error.status) : errorPage(error, context)
     }
 
     /// Renders `error.html` for an `HTTPError`.

@@ -7,7 +7,10 @@ public struct Router: Sendable {
     public enum Kind: Sendable {
         /// A page a browser shows: carries the session cookie and the HTML security headers.
         case browser
-        /// A machine endpoint (`/auth/check`, `/healthz`, `/metrics`): no cookie set.
+        /// A machine endpoint (`/auth/check`, `/healthz`, `/metrics`): no cookie set, and
+        /// what Gatehouse answers for it by itself (wrong method, bad request, database
+        /// down, internal fault) is a bare status: its client is a program, and nginx's
+        /// `auth_request` must get no body. A handler's own `HTTPError` still renders its page.
         case machine
     }
 
@@ -23,7 +26,9 @@ public struct Router: Sendable {
     public enum Match {
         case found(Route)
         case notFound
-        case methodNotAllowed(allowed: [String])
+        /// The path exists for other methods; `kind` is the path's (machine when all its
+        /// routes are).
+        case methodNotAllowed(allowed: [String], kind: Kind)
     }
 
     private var routes: [String: [String: Route]] = [:]
@@ -45,6 +50,7 @@ public struct Router: Sendable {
         if let route = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) {
             return .found(route)
         }
-        return .methodNotAllowed(allowed: methods.keys.sorted())
+        let kind: Kind = methods.values.contains { $0.kind == .browser } ? .browser : .machine
+        return .methodNotAllowed(allowed: methods.keys.sorted(), kind: kind)
     }
 }

@@ -130,6 +130,42 @@ struct GuardTests {
         #expect(boss.get("/auth/check?scope=super").status == .forbidden)
     }
 
+    @Test("/auth/check never has a body or sets a cookie: database down 503, other methods 405, broken query 400; HEAD as GET")
+    func checkIsBare() throws {
+        var boss = harness.browser()
+        boss.login("boss")
+        let cookie = try #require(boss.cookie)
+
+        let unreachable = DatabaseConnection(conninfo: "host=127.0.0.1 port=\(TestEnvironment.freePort()) user=gatehouse dbname=gatehouse", timeout: 1)
+        for method in ["GET", "HEAD"] {
+            let request = Request(method: method, path: "/auth/check", headers: ["host": "127.0.0.1:8080", "cookie": "session=\(cookie)"])
+            let down = harness.application.respond(to: request, database: unreachable)
+            #expect(down.status == .serviceUnavailable, "\(method)")
+            #expect(down.body.isEmpty, "\(method)")
+            #expect(down.cookies.isEmpty, "\(method)")
+        }
+
+        for method in ["POST", "PUT", "DELETE"] {
+            let wrong = boss.send(method, "/auth/check")
+            #expect(wrong.status == .methodNotAllowed, "\(method)")
+            #expect(wrong.header("Allow")?.contains("GET") == true, "\(method)")
+            #expect(wrong.body.isEmpty, "\(method)")
+            #expect(wrong.cookies.isEmpty, "\(method)")
+        }
+
+        let broken = boss.get("/auth/check?scope=%")
+        #expect(broken.status == .badRequest)
+        #expect(broken.body.isEmpty)
+        #expect(broken.cookies.isEmpty)
+
+        let head = boss.send("HEAD", "/auth/check")
+        #expect(head.status == .noContent)
+        #expect(head.header("X-Auth-User") == "boss")
+        #expect(head.body.isEmpty)
+        #expect(head.cookies.isEmpty)
+        #expect(boss.send("HEAD", "/auth/check?scope=super").status == .forbidden)
+    }
+
     @Test("Login and logout land in audit_log without secrets")
     func audit() throws {
         var browser = harness.browser()

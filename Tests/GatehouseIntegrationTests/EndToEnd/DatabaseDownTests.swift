@@ -74,6 +74,11 @@ struct DatabaseDownTests {
         let home = try stack.client.send("GET", "/", headers: ["Cookie": "session=\(cookie)"])
         #expect(home.status == 503)
         #expect(home.text.contains("briefly unavailable"))
+        // nginx's auth_request reads only the status: no page, no cookie.
+        let check = try stack.client.send("GET", "/auth/check", headers: ["Cookie": "session=\(cookie)"])
+        #expect(check.status == 503)
+        #expect(check.body.isEmpty)
+        #expect(check.headers("Set-Cookie").isEmpty)
         #expect(Date().timeIntervalSince(started) < 2.0)
         // Pages that need no database still answer.
         #expect(try stack.client.send("GET", "/auth").status == 200)
