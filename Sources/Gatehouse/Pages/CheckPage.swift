@@ -1,12 +1,15 @@
 /// `GET /auth/check`: the answer nginx `auth_request` needs — 204 with identity headers,
-/// 401 without a session, 403 when `?scope=` names a scope the user lacks. No body, no cookie.
+/// 401 without a session, 403 when a `?scope=` names a scope the user lacks (every one
+/// given must be held). No body, no cookie.
 enum CheckPage {
     static func check(_ context: inout RequestContext) throws -> Response {
         guard let found = try context.session() else {
             return Response(status: .unauthorized)
         }
         let user = found.user
-        if let scope = context.request.queryItems["scope"], !scope.isEmpty, !user.has(scope) {
+        // `?scope=a&scope=b` needs both; an empty one (the nginx example's plain
+        // `/_gatehouse/check` sends `scope=`) asks for nothing.
+        for (name, scope) in context.request.queryItems.pairs where name == "scope" && !scope.isEmpty && !user.has(scope) {
             return Response(status: .forbidden)
         }
         // Built in one pass: the generic `joined(separator:)` costs more than the rest of

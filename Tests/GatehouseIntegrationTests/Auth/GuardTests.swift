@@ -130,6 +130,24 @@ struct GuardTests {
         #expect(boss.get("/auth/check?scope=super").status == .forbidden)
     }
 
+    @Test("/auth/check with several scope parameters needs every one of them")
+    func checkEveryScope() throws {
+        try harness.addUser("both", scopes: ["admin", "super"])
+        var boss = harness.browser()
+        boss.login("boss")
+        #expect(boss.get("/auth/check?scope=admin&scope=super").status == .forbidden)
+        #expect(boss.get("/auth/check?scope=super&scope=admin").status == .forbidden)
+        #expect(boss.get("/auth/check?scope=admin&scope=admin").status == .noContent)
+        #expect(boss.get("/auth/check?scope=admin&scope=").status == .noContent)
+
+        var both = harness.browser()
+        both.login("both")
+        let allowed = both.get("/auth/check?scope=admin&scope=super")
+        #expect(allowed.status == .noContent)
+        #expect(allowed.header("X-Auth-User") == "both")
+        #expect(both.get("/auth/check?scope=admin&scope=super&scope=billing").status == .forbidden)
+    }
+
     @Test("/auth/check never has a body or sets a cookie: database down 503, other methods 405, broken query 400; HEAD as GET")
     func checkIsBare() throws {
         var boss = harness.browser()
