@@ -51,6 +51,8 @@ public struct Router: Sendable {
             return .found(route)
         }
         let kind: Kind = methods.values.contains { $0.kind == .browser } ? .browser : .machine
-        return .methodNotAllowed(allowed: methods.keys.sorted(), kind: kind)
+        // HEAD is answered wherever GET is, so Allow says so.
+        let allowed = methods["GET"] != nil && methods["HEAD"] == nil ? Array(methods.keys) + ["HEAD"] : Array(methods.keys)
+        return .methodNotAllowed(allowed: allowed.sorted(), kind: kind)
     }
 }

@@ -184,6 +184,18 @@ struct GuardTests {
         #expect(boss.send("HEAD", "/auth/check?scope=super").status == .forbidden)
     }
 
+    @Test("A 405's Allow lists HEAD wherever GET is answered", arguments: [
+        ("PUT", "/auth", "GET, HEAD, POST"), ("POST", "/", "GET, HEAD"), ("DELETE", "/admin", "GET, HEAD"),
+        ("POST", "/auth/check", "GET, HEAD"), ("POST", "/healthz", "GET, HEAD"), ("GET", "/auth/logout", "POST"),
+        ("HEAD", "/account/password", "POST"),
+    ])
+    func allowListsHead(method: String, path: String, allowed: String) {
+        var browser = harness.browser()
+        let answer = browser.send(method, path)
+        #expect(answer.status == .methodNotAllowed)
+        #expect(answer.header("Allow") == allowed)
+    }
+
     @Test("Login and logout land in audit_log without secrets")
     func audit() throws {
         var browser = harness.browser()
