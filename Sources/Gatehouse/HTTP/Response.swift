@@ -30,8 +30,9 @@ public struct Response: Sendable {
     }
 
     /// A 303 See Other to `location`: after a POST the browser must GET the next page.
+    /// Bytes a URL may not hold raw (a `next` such as `/ünï`) are percent-encoded, once.
     public static func redirect(to location: String) -> Response {
-        Response(status: .seeOther, headers: [("Location", location)])
+        Response(status: .seeOther, headers: [("Location", PercentEncoding.urlTarget(location))])
     }
 
     /// The first value of a header, compared case-insensitively; the security headers

@@ -84,6 +84,17 @@ struct GuardTests {
         #expect(two.login("boss", next: "//evil.example/").header("Location") == "/")
     }
 
+    @Test("After login, a next with non-ASCII characters is sent back percent-encoded, existing escapes untouched", arguments: [
+        ("/ünï", "/%C3%BCn%C3%AF"), ("/docs/ünï?q=é&r=%2F", "/docs/%C3%BCn%C3%AF?q=%C3%A9&r=%2F"), ("/a b", "/a%20b"),
+    ])
+    func nonASCIINext(next: String, location: String) {
+        var browser = harness.browser()
+        let answer = browser.login("boss", next: next)
+        #expect(answer.status == .seeOther)
+        #expect(answer.header("Location") == location)
+        #expect(answer.serialized().allSatisfy { $0 < 0x80 })
+    }
+
     @Test("Unknown user and wrong password: same status, same message")
     func failures() {
         var one = harness.browser()

@@ -15,6 +15,20 @@ struct ResponseTests {
         #expect(response.isHTML)
     }
 
+    @Test("A redirect's Location percent-encodes what a URL may not hold raw, once", arguments: [
+        ("/ünï", "/%C3%BCn%C3%AF"),
+        ("/a b?q=\"<x>\"", "/a%20b?q=%22%3Cx%3E%22"),
+        ("/path%20kept?x=%2F&y=%e2%82%AC", "/path%20kept?x=%2F&y=%e2%82%AC"),
+        ("/100%", "/100%25"),
+        ("/%zz%4", "/%25zz%254"),
+        ("/a{b}|c\\d^e`f[g]", "/a%7Bb%7D%7Cc%5Cd%5Ee%60f%5Bg%5D"),
+        ("/a/b-c_d.e~f?g=h&i=j;k,l:m@n!o$p'q(r)s*t+u#frag", "/a/b-c_d.e~f?g=h&i=j;k,l:m@n!o$p'q(r)s*t+u#frag"),
+        ("/line\r\nSet-Cookie:x", "/line%0D%0ASet-Cookie:x"),
+    ])
+    func redirectLocation(target: String, location: String) {
+        #expect(Response.redirect(to: target).header("Location") == location)
+    }
+
     @Test("The head carries the status, headers, cookies and a Content-Length")
     func serialized() {
         var response = Response.html(Array("<p>hi</p>".utf8), status: .notFound)
