@@ -26,8 +26,16 @@ public struct ChildProcess {
     public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                              input: String = "", outputPath: String, errorPath: String,
                              directory: String? = nil) throws -> ChildProcess {
+        try start(executable, arguments, environment: environment, inputBytes: Array(input.utf8),
+                  outputPath: outputPath, errorPath: errorPath, directory: directory)
+    }
+
+    /// Starts `executable` with `inputBytes` on stdin: any bytes, invalid UTF-8 included.
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                             inputBytes: [UInt8], outputPath: String, errorPath: String,
+                             directory: String? = nil) throws -> ChildProcess {
         let inputPath = outputPath + ".stdin"
-        try Data(input.utf8).write(to: URL(fileURLWithPath: inputPath))
+        try Data(inputBytes).write(to: URL(fileURLWithPath: inputPath))
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -66,11 +74,17 @@ public struct ChildProcess {
     /// Runs a command to completion and returns its outcome.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                            input: String = "", directory: String? = nil) throws -> Outcome {
+        try run(executable, arguments, environment: environment, inputBytes: Array(input.utf8), directory: directory)
+    }
+
+    /// Runs a command to completion with `inputBytes` on stdin and returns its outcome.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           inputBytes: [UInt8], directory: String? = nil) throws -> Outcome {
         let base = NSTemporaryDirectory() + "child-\(UUID().uuidString)"
         defer {
             for suffix in [".out", ".err", ".out.stdin"] { try? FileManager.default.removeItem(atPath: base + suffix) }
         }
-        let child = try start(executable, arguments, environment: environment, input: input,
+        let child = try start(executable, arguments, environment: environment, inputBytes: inputBytes,
                               outputPath: base + ".out", errorPath: base + ".err", directory: directory)
         let status = child.wait()
         let output = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""

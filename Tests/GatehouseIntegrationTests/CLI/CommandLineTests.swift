@@ -14,13 +14,18 @@ struct CommandLineTests {
 
     /// Runs `gatehouse ARGS` with `input` on stdin and the test database configured.
     func gatehouse(_ arguments: [String], input: String = "", settings: [String: String] = [:]) throws -> ChildProcess.Outcome {
+        try gatehouse(arguments, inputBytes: Array(input.utf8), settings: settings)
+    }
+
+    /// Runs `gatehouse ARGS` with any bytes on stdin.
+    func gatehouse(_ arguments: [String], inputBytes: [UInt8], settings: [String: String] = [:]) throws -> ChildProcess.Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
         environment["DATABASE_URL"] = database.conninfo
         environment["SECRET_KEY"] = "cli-test-secret-key-0123456789abcdef-01"
         environment["PBKDF2_ITERATIONS"] = "1000"
         environment.merge(settings) { $1 }
-        return try ChildProcess.run(try TestEnvironment.binary(), arguments, environment: environment, input: input)
+        return try ChildProcess.run(try TestEnvironment.binary(), arguments, environment: environment, inputBytes: inputBytes)
     }
 
     @Test("migrate is idempotent")
@@ -63,6 +68,34 @@ struct CommandLineTests {
         let badName = try gatehouse(["user", "add", "no spaces allowed"], input: "a long enough password\n")
         #expect(badName.status == 1)
         #expect(try gatehouse(["user", "list", "--count"]).output == "1\n")
+    }
+
+    @Test("A password with NUL or invalid UTF-8 is refused by user add and passwd with exit 1, changing nothing")
+    func unusablePasswords() throws {
+        _ = try gatehouse(["migrate"])
+        #expect(try gatehouse(["user", "add", "gina"], input: "gina's password 1\n").status == 0)
+        let hash = "SELECT encode(p_hash, 'hex') FROM users WHERE username = 'gina'"
+        let before = try database.connect().query(hash).scalar()
+        let inputs: [(bytes: [UInt8], reason: String)] = [
+            (Array("a\u{0}bcdefghijklmnop\n".utf8), "NUL"),
+            (Array("abcdefgh".utf8) + [0xFF, 0xFE] + Array("ijklmnop\n".utf8), "UTF-8"),
+            (Array("abcdefghijklmnop".utf8) + [0xC3] + Array("\n".utf8), "UTF-8"),
+        ]
+        for input in inputs {
+            let added = try gatehouse(["user", "add", "hank"], inputBytes: input.bytes)
+            #expect(added.status == 1, "\(input.bytes)")
+            #expect(added.errors.contains(input.reason), "\(added.errors)")
+            let changed = try gatehouse(["user", "passwd", "gina"], inputBytes: input.bytes)
+            #expect(changed.status == 1, "\(input.bytes)")
+            #expect(changed.errors.contains(input.reason), "\(changed.errors)")
+        }
+        #expect(try gatehouse(["user", "list", "--count"]).output == "1\n")
+        #expect(try database.connect().query(hash).scalar() == before)
+
+        // Valid UTF-8 beyond ASCII is a password like any other.
+        #expect(try gatehouse(["user", "add", "ivy"], input: "pässwörd ünïcode\r\n").status == 0)
+        let stored = try #require(try UserStore(database: database.connect()).credentials(username: "ivy")?.password)
+        #expect(PasswordHasher(iterations: 1000).verify("pässwörd ünïcode", against: stored))
     }
 
     @Test("Usage errors exit 2, configuration errors exit 78 naming the key")
