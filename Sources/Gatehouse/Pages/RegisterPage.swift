@@ -21,7 +21,7 @@ enum RegisterPage {
         var problem: String?
         if !Username.isValid(username) {
             problem = "A username is 1 to 20 letters, digits or _ . @ - characters."
-        } else if firstName.count > 50 || lastName.count > 50 {
+        } else if !PersonName.fits(firstName) || !PersonName.fits(lastName) {
             problem = "Names are at most 50 characters."
         } else {
             problem = PasswordRules.problem(with: password, repeated: fields["password2"] ?? "")

@@ -41,6 +41,34 @@ struct RegisterPageTests {
         #expect(try harness.scalar("SELECT count(*) FROM users") == "0")
     }
 
+    @Test("Names are at most 50 characters as the users table counts them (code points); 50 are kept whole", arguments: [
+        ("first_name", String(repeating: "a", count: 51)), ("last_name", String(repeating: "é", count: 51)),
+        ("first_name", String(repeating: "e\u{301}", count: 26)),  // 26 characters a person sees, 52 in varchar(50)
+    ])
+    func nameTooLong(field: String, name: String) throws {
+        let harness = try AppHarness(settings: ["REGISTRATION": "on"])
+        var browser = harness.browser()
+        var fields = [("username", "longname"), ("first_name", ""), ("last_name", ""),
+                      ("password", "a long new password"), ("password2", "a long new password")]
+        fields.removeAll { $0.0 == field }
+        fields.append((field, name))
+        let answer = browser.post("/auth/register", fields)
+        #expect(answer.status == .badRequest)
+        #expect(answer.text.contains("at most 50 characters"))
+        #expect(try harness.scalar("SELECT count(*) FROM users") == "0")
+    }
+
+    @Test("A name of exactly 50 code points is stored whole")
+    func nameAtLimit() throws {
+        let harness = try AppHarness(settings: ["REGISTRATION": "on"])
+        var browser = harness.browser()
+        let name = String(repeating: "e\u{301}", count: 25)
+        let answer = browser.post("/auth/register", [("username", "fifty"), ("first_name", name), ("last_name", String(repeating: "z", count: 50)),
+                                                     ("password", "a long new password"), ("password2", "a long new password")])
+        #expect(answer.status == .seeOther)
+        #expect(try harness.scalar("SELECT first_name FROM users WHERE username = 'fifty'") == name)
+    }
+
     @Test("A taken username is refused")
     func taken() throws {
         let harness = try AppHarness(settings: ["REGISTRATION": "on"])
