@@ -17,6 +17,12 @@ enum UserCommand {
             let scopes = try options.values("--scope")
             let name = try options.singlePositional("user add NAME")
             guard Username.isValid(name) else { throw CommandFailure(message: UserStore.Failure.invalidUsername(name).description) }
+            // The registration form's rule, checked before a password is asked for.
+            for (option, value) in [("--first-name", firstName), ("--last-name", lastName)] {
+                if let value, !PersonName.fits(value) {
+                    throw CommandFailure(message: "\(option) is longer than \(PersonName.maxLength) characters (Unicode code points, as the users table counts them)")
+                }
+            }
             let password = try PasswordInput.read(prompt: "Password for \(name): ")
             try PasswordRule.check(password)
             let id = try users.add(username: name, firstName: firstName, lastName: lastName, scopes: scopes, password: hasher.hash(password))

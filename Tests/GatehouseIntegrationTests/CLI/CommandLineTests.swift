@@ -98,6 +98,22 @@ struct CommandLineTests {
         #expect(PasswordHasher(iterations: 1000).verify("pässwörd ünïcode", against: stored))
     }
 
+    @Test("user add refuses a first or last name over 50 characters with a clear message, exit 1, nothing added")
+    func nameTooLong() throws {
+        _ = try gatehouse(["migrate"])
+        for option in ["--first-name", "--last-name"] {
+            for name in [String(repeating: "n", count: 51), String(repeating: "e\u{301}", count: 26)] {
+                let added = try gatehouse(["user", "add", "jill", option, name], input: "jill's password 1\n")
+                #expect(added.status == 1)
+                #expect(added.errors.contains("\(option) is longer than 50 characters"), "\(added.errors)")
+                #expect(!added.errors.contains("22001"))
+            }
+        }
+        #expect(try gatehouse(["user", "list", "--count"]).output == "0\n")
+        let fifty = String(repeating: "n", count: 50)
+        #expect(try gatehouse(["user", "add", "jill", "--first-name", fifty, "--last-name", fifty], input: "jill's password 1\n").status == 0)
+    }
+
     @Test("Usage errors exit 2, configuration errors exit 78 naming the key")
     func exitCodes() throws {
         #expect(try gatehouse([]).status == 2)
