@@ -10,14 +10,9 @@ enum ServeCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
         guard arguments.isEmpty else { throw UsageError(message: "serve takes no arguments") }
         let metrics = workerSetting("METRICS").flatMap { Int32($0) }.map(Metrics.inherited) ?? Metrics()
-        let application: Application
-        do {
-            application = try Application(configuration: configuration, metrics: metrics)
-        } catch {
-            // A template syntax error stops start-up, naming file and line.
-            printError("gatehouse: \(error)")
-            return ExitStatus.failure
-        }
+        // A template syntax error stops start-up, naming file and line.
+        guard let templates = StartupTemplates.load(configuration) else { return ExitStatus.config }
+        let application = Application(configuration: configuration, templates: templates, metrics: metrics)
         do {
             if workerSetting("") == "1" {
                 try Server.run(application: application, supervisor: workerSetting("SUPERVISOR").flatMap { Int32($0) },

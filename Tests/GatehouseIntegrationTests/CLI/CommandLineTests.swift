@@ -130,6 +130,31 @@ struct CommandLineTests {
         #expect(!good.output.contains("cli-test-secret-key"))
     }
 
+    @Test("check-config parses the templates as serve does: both report a missing directory or a syntax error (file and line), exit 78")
+    func checkConfigTemplates() throws {
+        let broken = try TestEnvironment.temporaryDirectory("gatehouse-broken-templates")
+        defer { try? FileManager.default.removeItem(atPath: broken) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: TestEnvironment.repoRoot + "/templates") {
+            try FileManager.default.copyItem(atPath: TestEnvironment.repoRoot + "/templates/" + name, toPath: broken + "/" + name)
+        }
+        try FileManager.default.removeItem(atPath: broken + "/home.html")
+        try "<p>one</p>\n<p>two</p>\n{{/stray}}\n".write(toFile: broken + "/home.html", atomically: true, encoding: .utf8)
+
+        for (directory, location) in [("/nonexistent", "/nonexistent:0:"), (broken, broken + "/home.html:3:")] {
+            let checked = try gatehouse(["check-config"], settings: ["TEMPLATES_DIR": directory])
+            #expect(checked.status == 78, "\(directory)")
+            #expect(checked.errors.contains(location), "\(checked.errors)")
+            #expect(!checked.output.contains("configuration ok"))
+            // serve stops on the same line, with the same status. (An unwritable LISTEN makes
+            // sure it cannot start serving if it got past the templates.)
+            let served = try gatehouse(["serve"], settings: ["TEMPLATES_DIR": directory, "LISTEN": "unix:/nonexistent/gatehouse.sock"])
+            #expect(served.status == 78, "\(directory)")
+            let reported = { (errors: String) in errors.split(separator: "\n").filter { $0.contains(location) } }
+            #expect(!reported(served.errors).isEmpty)
+            #expect(reported(served.errors) == reported(checked.errors))
+        }
+    }
+
     @Test("scope, passwd, session list/revoke, remove")
     func lifecycle() throws {
         let harness = try AppHarness()
