@@ -24,14 +24,15 @@ struct WebOrigin {
     }
 
     /// Whether this is the origin `request` was sent to: the scheme is https when the web
-    /// server says so (`HTTPS=on`), the host is the `Host` header's, and so is the port when
-    /// the Host names one. A Host without a port leaves two candidates, and either passes:
+    /// server says so (`HTTPS=on`; without it either, since TLS may end at a proxy in front
+    /// of nginx that does not say so), the host is the `Host` header's, and so is the port
+    /// when the Host names one. A Host without a port leaves two candidates, and either passes:
     /// the scheme's default (the browser left it out, or a TLS terminator or other proxy in
     /// front took the request there, while `SERVER_PORT` is the backend's own), or
     /// `SERVER_PORT` (Debian's nginx sends `HTTP_HOST` as `$host`, dropping the port the
     /// browser sent, such as make run's 8080).
     func isOrigin(of request: Request) -> Bool {
-        guard scheme == (request.isHTTPS ? "https" : "http"), let header = request.headers["host"],
+        guard scheme == "https" || !request.isHTTPS, let header = request.headers["host"],
               let authority = Self.authority(header[...]), authority.host == host else { return false }
         if let hostPort = authority.port { return port == hostPort }
         return port == Self.defaultPort(scheme) || port == request.serverPort

@@ -48,7 +48,7 @@ struct SecurityTests {
 
     @Test("An Origin of another scheme or port, or one sent empty or unparseable, is refused (Host 127.0.0.1:8080, plain http)",
           arguments: ["http://127.0.0.1", "http://127.0.0.1:80", "http://127.0.0.1:9999", "ftp://127.0.0.1:1", "ftp://127.0.0.1:8080",
-                      "https://127.0.0.1:8080", "", " ", "127.0.0.1:8080", "http://", "http://:8080", "http://127.0.0.1:",
+                      "https://127.0.0.1", "https://127.0.0.1:443", "", " ", "127.0.0.1:8080", "http://", "http://:8080", "http://127.0.0.1:",
                       "http://127.0.0.1:8080/", "http://127.0.0.1:8080/path", "http://user@127.0.0.1:8080", "http://127.0.0.1:+8080",
                       "http://127.0.0.1:808080", "http://127.0.0.1:8080:8080", "http://[::1]:8080"])
     func originMismatch(origin: String) throws {
@@ -82,7 +82,7 @@ struct SecurityTests {
         var direct = harness.browser()
         direct.serverPort = 8080
         let host = ["host": "127.0.0.1"]
-        for refused in ["http://127.0.0.1:9999", "https://127.0.0.1:8080", "http://127.0.0.1:443"] {
+        for refused in ["http://127.0.0.1:9999", "https://127.0.0.1:8443", "http://127.0.0.1:443"] {
             #expect(direct.post("/auth", fields, headers: host.merging(["origin": refused]) { $1 }).status == .forbidden, "\(refused)")
         }
         #expect(try sessionRows() == "0")
@@ -96,6 +96,13 @@ struct SecurityTests {
         let publicHost = ["host": "gate.example"]
         #expect(behindProxy.post("/auth", fields, headers: publicHost.merging(["origin": "https://gate.example:8443"]) { $1 }).status == .forbidden)
         #expect(behindProxy.post("/auth", fields, headers: publicHost.merging(["origin": "https://gate.example"]) { $1 }).status == .seeOther)
+
+        // A TLS terminator that does not tell nginx (no HTTPS=on): an https Origin still
+        // names this site when host and port match.
+        var unaware = harness.browser()
+        unaware.serverPort = 80
+        #expect(unaware.post("/auth", fields, headers: publicHost.merging(["origin": "https://gate.example:8443"]) { $1 }).status == .forbidden)
+        #expect(unaware.post("/auth", fields, headers: publicHost.merging(["origin": "https://gate.example"]) { $1 }).status == .seeOther)
     }
 
     @Test("Five failures lock (username, address) — even the right password — but not the user elsewhere")

@@ -83,7 +83,7 @@ struct LoginFlowTests {
 
         // (`http://127.0.0.1`, port 80, is not among them: behind a HTTP_HOST without a port it
         // cannot be told from a browser that reached this site through a proxy on port 80.)
-        for foreign in ["http://127.0.0.1:9999", "http://localhost:\(stack.port)", "https://127.0.0.1:\(stack.port)",
+        for foreign in ["http://127.0.0.1:9999", "http://localhost:\(stack.port)", "https://127.0.0.1:\(stack.port + 1)",
                         "ftp://127.0.0.1:\(stack.port)", ""] {
             #expect(try post(origin: foreign) == 403, "Origin: \(foreign)")
         }
