@@ -873,7 +873,15 @@ report() {
             "responder processes of that side sampled during the runs. Gatehouse: WORKERS=$(effective WORKERS), the" \
             "\`make run\` nginx on :$port. Floor: \`../shared/bench/floor\` in \`db\` mode, $floor_threads threads, behind" \
             "its own nginx on :$floor_port with the same settings, the same database and the same session cookie."
-        echo "Every nginx opens a new FastCGI connection per request."
+        local kept
+        kept=$(sed -n 's/^ *keepalive \([0-9]*\);.*/\1/p' "$root/.run/nginx/site.conf" 2>/dev/null | head -n1)
+        if grep -q 'fastcgi_keep_conn on;' "$root/.run/nginx/site.conf" 2>/dev/null && [ -n "$kept" ]; then
+            echo "Gatehouse's nginx keeps its FastCGI connections open between requests (deploy/nginx.conf: up to" \
+                "$kept idle per nginx worker); the floor's opens a new one per request, since each floor thread would wait" \
+                "on the connection it answered."
+        else
+            echo "Every nginx opens a new FastCGI connection per request."
+        fi
         if [ "$quick" = 1 ]; then
             echo
             echo "**BENCH_QUICK smoke run: ${duration} s per run, $repeats run(s) each — not for quoting.**"
