@@ -6,20 +6,20 @@ import Synchronization
 /// request at a time. WORKERS of them answer at a time; a few more stand by for threads
 /// whose sign-in waits for its password hash (`ResponderTurns`).
 ///
-/// Each thread waits in its own epoll set, which holds the listening socket and every
-/// connection the web server keeps open between requests (nginx `fastcgi_keep_conn on`),
-/// all registered with EPOLLEXCLUSIVE so that the kernel wakes one idle thread per
-/// connection or request (across worker processes too) with no lock or hand-off between
-/// threads, and a wake-up pipe: `stop` writes to the pipe, so every thread leaves after
-/// finishing the request it holds — the SIGTERM drain — without touching the socket other
-/// worker processes share. A kept connection belongs to no thread: whichever is idle when
-/// its next request arrives claims it (`FastCGIConnection`), so a connection nginx keeps
-/// idle never holds a thread.
+/// The threads of a worker process wait in one epoll set, which holds the listening socket
+/// (EPOLLEXCLUSIVE, so that each new connection wakes one process), every connection the
+/// web server keeps open between requests (nginx `fastcgi_keep_conn on`), and a wake-up
+/// pipe: `stop` writes to the pipe, so every thread leaves after finishing the request it
+/// holds — the SIGTERM drain — without touching the socket other worker processes share.
+/// epoll wakes one waiting thread per event and hands out events in the order they came,
+/// so requests on kept connections are answered first come, first served. A kept
+/// connection belongs to no thread: whichever takes its event claims it
+/// (`FastCGIConnection`), so a connection nginx keeps idle never holds a thread.
 final class WorkerPool: Sendable {
     private let application: Application
     private let listener: Listener
     private let threads = Mutex<[pthread_t]>([])
-    private let waitSets = Mutex<[Int32]>([])
+    private let events: Int32
     private let connections = FastCGIConnections()
     private let wakeRead: Int32
     private let wakeWrite: Int32
@@ -37,17 +37,21 @@ final class WorkerPool: Sendable {
         precondition(created == 0, "pipe failed")
         wakeRead = fds[0]
         wakeWrite = fds[1]
+        events = epoll_create1(Int32(EPOLL_CLOEXEC))
+        precondition(events >= 0, "epoll_create1 failed")
+        // Level-triggered: the socket stays in the ready list while connections queue, so
+        // each thread that takes its event accepts one, in turn with the requests on kept
+        // connections, and both worker processes take from the queue.
+        precondition(watch(listener.socket, flags: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, tag: Self.listenerTag))
+        precondition(watch(wakeRead, flags: EPOLLIN.rawValue, tag: Self.stopTag))
     }
 
     /// Starts `count` answering threads and `standby` more.
     func start(count: Int, standby: Int) {
         let turns = ResponderTurns(count: count, threadCount: count + standby)
         self.turns.withLock { $0 = turns }
-        // Every wait set exists before any thread runs: a kept connection is watched by all.
-        let sets = (0..<(count + standby)).map { _ in makeWaitSet() }
-        waitSets.withLock { $0 = sets }
-        for events in sets {
-            let thread = Thread.spawn { [self] in turns.enter { self.workerLoop($0, turns, events: events) } }
+        for _ in 0..<(count + standby) {
+            let thread = Thread.spawn { [self] in turns.enter { self.workerLoop($0, turns) } }
             threads.withLock { $0.append(thread) }
         }
     }
@@ -75,7 +79,7 @@ final class WorkerPool: Sendable {
         for thread in threads.withLock({ $0 }) {
             pthread_join(thread, nil)
         }
-        for events in waitSets.withLock({ $0 }) { close(events) }
+        close(events)
     }
 
     /// What woke a waiting thread.
@@ -88,15 +92,7 @@ final class WorkerPool: Sendable {
     private static let listenerTag: UInt64 = 0
     private static let stopTag: UInt64 = 1
 
-    private func makeWaitSet() -> Int32 {
-        let events = epoll_create1(Int32(EPOLL_CLOEXEC))
-        precondition(events >= 0, "epoll_create1 failed")
-        precondition(watch(listener.socket, in: events, flags: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, tag: Self.listenerTag))
-        precondition(watch(wakeRead, in: events, flags: EPOLLIN.rawValue, tag: Self.stopTag))
-        return events
-    }
-
-    private func workerLoop(_ hold: ResponderTurns.Hold, _ turns: ResponderTurns, events: Int32) {
+    private func workerLoop(_ hold: ResponderTurns.Hold, _ turns: ResponderTurns) {
         let database = DatabaseConnection(configuration: application.configuration)
         let metrics = application.metrics
         database.onConnect = { metrics.recordReconnect() }
@@ -105,58 +101,50 @@ final class WorkerPool: Sendable {
         try? database.connect()
         var head: [UInt8] = []
         head.reserveCapacity(1024)
-        // A connection that is already waiting is taken without asking epoll first: under
-        // load there nearly always is one, and the wait would be a system call that finds
-        // it. Only when the queue is empty does the thread wait for the next one.
-        var acceptFirst = true
+        // Every thread takes its next request from the wait set, a new connection or a kept
+        // one, in the order they came: a thread that accepted the next queued connection
+        // directly would serve new connections ahead of requests already in the set.
         serving: while turns.take(hold) {
             let connection: FastCGIConnection
-            if acceptFirst {
+            switch waitForWake() {
+            case .stop: break serving
+            case .listener:
                 connection = connections.takeFree(listeningSocket: listener.socket)
-                // Not accepted: the queue is empty, or another thread or process took the
-                // connection first.
+                // Not accepted: another thread or process took the connection first.
                 guard connection.request.accept() else {
                     connections.putFree(connection)
-                    acceptFirst = false
                     continue
                 }
-            } else {
-                switch waitForWake(events) {
-                case .stop: break serving
-                case .listener:
-                    acceptFirst = true
-                    continue
-                case .kept(let kept):
-                    // Another thread may be answering on it, or have answered this request
-                    // already (an event left from an earlier one): only a claim holder that
-                    // finds input reads.
-                    guard kept.claim(), readWaiting(kept) else { continue }
-                    connection = kept
-                }
+            case .kept(let kept):
+                // Another thread may be answering on it, or have answered this request
+                // already (an event left from an earlier one): only a claim holder that
+                // finds input reads.
+                guard kept.claim(), readWaiting(kept) else { continue }
+                connection = kept
             }
-            acceptFirst = !serve(connection, database: database, head: &head)
+            serve(connection, database: database, head: &head)
         }
-        answerSentBeforeStop(events, database: database, head: &head)
+        answerSentBeforeStop(database: database, head: &head)
     }
 
     /// Answers the request read from `connection`, and the next ones while they are already
-    /// there. `true` when the web server keeps the connection, which every thread then watches.
-    private func serve(_ connection: FastCGIConnection, database: DatabaseConnection, head: inout [UInt8]) -> Bool {
+    /// there (sent before this thread let go of it); a connection the web server keeps is
+    /// then watched for its next request.
+    private func serve(_ connection: FastCGIConnection, database: DatabaseConnection, head: inout [UInt8]) {
         while true {
             answer(connection.request, database: database, head: &head)
             connection.request.finish()
-            guard keepIfOpen(connection) else { return false }
-            if letGo(connection) || !readWaiting(connection) { return true }
+            guard keepIfOpen(connection), !letGo(connection), readWaiting(connection) else { return }
         }
     }
 
     /// At stop: answers the requests the web server had already sent on kept connections
     /// (each connection closes after its answer), so that none is cut off unanswered.
-    private func answerSentBeforeStop(_ events: Int32, database: DatabaseConnection, head: inout [UInt8]) {
+    private func answerSentBeforeStop(database: DatabaseConnection, head: inout [UInt8]) {
         var ready = [epoll_event](repeating: epoll_event(), count: 16)
         while true {
             if let connection = sentBeforeStop.withLock({ $0.popLast() }) {
-                if readWaiting(connection) { _ = serve(connection, database: database, head: &head) }
+                if readWaiting(connection) { serve(connection, database: database, head: &head) }
                 continue
             }
             let count = Int(epoll_wait(events, &ready, Int32(ready.count), 0))
@@ -164,7 +152,7 @@ final class WorkerPool: Sendable {
             for event in ready.prefix(max(count, 0)) where event.data.u64 > Self.stopTag {
                 let connection = Self.connection(tagged: event.data.u64)
                 guard connection.claim(), readWaiting(connection) else { continue }
-                _ = serve(connection, database: database, head: &head)
+                serve(connection, database: database, head: &head)
                 answered = true
             }
             if !answered { return }
@@ -197,8 +185,8 @@ final class WorkerPool: Sendable {
         return true
     }
 
-    /// After a request: a connection the web server keeps is watched by every thread for
-    /// its next request (`true`, still claimed); a closed one goes back to the free list.
+    /// After a request: a connection the web server keeps is watched for its next request
+    /// (`true`, still claimed); a closed one goes back to the free list.
     private func keepIfOpen(_ connection: FastCGIConnection) -> Bool {
         let descriptor = connection.request.connection
         guard descriptor >= 0 else {
@@ -206,13 +194,7 @@ final class WorkerPool: Sendable {
             return false
         }
         if !connection.watched {
-            let tag = Self.tag(connection)
-            var watchedBy = 0
-            let flags = EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue | EPOLLET.rawValue
-            for events in waitSets.withLock({ $0 }) where watch(descriptor, in: events, flags: flags, tag: tag) {
-                watchedBy += 1
-            }
-            guard watchedBy > 0 else {
+            guard watch(connection) else {
                 connection.request.close()
                 connections.putFree(connection)
                 return false
@@ -222,7 +204,13 @@ final class WorkerPool: Sendable {
         return true
     }
 
-    private func watch(_ descriptor: Int32, in events: Int32, flags: UInt32, tag: UInt64) -> Bool {
+    /// Adds `connection` to the wait set; its events then go to one waiting thread each,
+    /// edge-triggered: once per request that arrives.
+    private func watch(_ connection: FastCGIConnection) -> Bool {
+        watch(connection.request.connection, flags: EPOLLIN.rawValue | EPOLLET.rawValue, tag: Self.tag(connection))
+    }
+
+    private func watch(_ descriptor: Int32, flags: UInt32, tag: UInt64) -> Bool {
         var event = epoll_event()
         event.events = flags
         event.data.u64 = tag
@@ -231,7 +219,7 @@ final class WorkerPool: Sendable {
 
     /// Waits until the listening socket has a connection, a kept connection has a
     /// request, or `stop` was called.
-    private func waitForWake(_ events: Int32) -> Wake {
+    private func waitForWake() -> Wake {
         var ready = epoll_event()
         while true {
             let count = epoll_wait(events, &ready, 1, -1)
