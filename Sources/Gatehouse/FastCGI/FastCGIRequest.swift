@@ -28,10 +28,19 @@ final class FastCGIRequest {
         raw.deallocate()
     }
 
+    /// Why `accept` took no connection.
+    enum AcceptFailure: Error {
+        /// None was waiting (another thread or process took it), or it failed.
+        case noConnection
+        /// The process has no descriptor left for it (EMFILE or ENFILE).
+        case outOfDescriptors
+    }
+
     /// Accepts a waiting connection and reads its params (finishing the previous request).
-    /// - Returns: `false` when no connection was there (another process took it) or it failed.
-    func accept() -> Bool {
-        FCGX_Accept_r(raw) >= 0
+    func accept() throws(AcceptFailure) {
+        let status = FCGX_Accept_r(raw)
+        guard status < 0 else { return }
+        throw status == -EMFILE || status == -ENFILE ? .outOfDescriptors : .noConnection
     }
 
     /// Reads the next request on a connection the web server kept open. Never accepts a

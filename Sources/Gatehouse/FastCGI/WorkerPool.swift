@@ -1,4 +1,5 @@
 import CLinux
+import GatehouseSupervision
 import Glibc
 import Synchronization
 
@@ -110,9 +111,13 @@ final class WorkerPool: Sendable {
             case .stop: break serving
             case .listener:
                 connection = connections.takeFree(listeningSocket: listener.socket)
-                // Not accepted: another thread or process took the connection first.
-                guard connection.request.accept() else {
+                do throws(FastCGIRequest.AcceptFailure) {
+                    try connection.request.accept()
+                } catch {
+                    // Not accepted: another thread or process took the connection first,
+                    // or the web server keeps more connections open than this process may.
                     connections.putFree(connection)
+                    if error == .outOfDescriptors { closeIdleConnections(database: database, head: &head) }
                     continue
                 }
             case .kept(let kept):
@@ -136,6 +141,31 @@ final class WorkerPool: Sendable {
             connection.request.finish()
             guard keepIfOpen(connection), !letGo(connection), readWaiting(connection) else { return }
         }
+    }
+
+    /// Out of descriptors: closes the kept connections idle now, so that the connection
+    /// waiting to be accepted gets one (the web server opens new ones as it needs them),
+    /// and answers those that had a request waiting. With none to close it waits a moment,
+    /// so that the threads do not spin on a listening socket they cannot accept from.
+    private func closeIdleConnections(database: DatabaseConnection, head: inout [UInt8]) {
+        var closed = 0
+        var waiting: [FastCGIConnection] = []
+        connections.forEachClaimable { connection in
+            if connection.request.connection < 0 {
+                _ = connection.release()
+            } else if connection.request.hasInputWaiting {
+                waiting.append(connection)
+            } else {
+                connection.request.close()
+                connections.putFree(connection)
+                closed += 1
+            }
+        }
+        Log.event("descriptors_exhausted", ["kept_connections_closed": String(closed)])
+        for connection in waiting where readWaiting(connection) {
+            serve(connection, database: database, head: &head)
+        }
+        if closed == 0 { usleep(10_000) }
     }
 
     /// At stop: answers the requests the web server had already sent on kept connections

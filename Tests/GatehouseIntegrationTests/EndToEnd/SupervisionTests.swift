@@ -1,6 +1,7 @@
 import Foundation
 @testable import Gatehouse
 import Synchronization
+import TestSupport
 import Testing
 
 /// `gatehouse serve` as a supervisor of worker processes, through real nginx.
@@ -217,6 +218,26 @@ struct SupervisionTests {
         let refused = try kept.send("POST", "/auth", body: Array(repeating: UInt8(ascii: "a"), count: 100_000), keep: true)
         #expect(refused.hasPrefix("Status: 413"))
         #expect(try kept.get("/healthz", keep: true).hasPrefix("Status: 200"))
+        #expect(stack.stop() == 0)
+    }
+
+    @Test("A worker out of descriptors closes its idle kept connections to accept new ones")
+    func outOfDescriptors() throws {
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "WORKERS": "1"])
+        let socket = stack.directory + "/gatehouse.sock"
+        var kept = [try FastCGIConnection(path: socket)]
+        #expect(try kept[0].get("/healthz", keep: true).hasPrefix("Status: 200"))
+        let worker = try #require(Self.children(of: stack.responderPID).first)
+        // Room for three more descriptors: the fourth connection finds none free.
+        let limit = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(worker)/fd").count + 3
+        let lowered = try ChildProcess.run("/usr/bin/prlimit", ["--pid", String(worker), "--nofile=\(limit):\(limit)"])
+        #expect(lowered.status == 0)
+        for _ in 0..<6 {
+            let connection = try FastCGIConnection(path: socket, timeout: 3)
+            #expect(try connection.get("/healthz", keep: true).hasPrefix("Status: 200"))
+            kept.append(connection)
+        }
+        #expect(stack.responderLog.contains("event=descriptors_exhausted"))
         #expect(stack.stop() == 0)
     }
 
