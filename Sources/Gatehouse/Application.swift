@@ -90,7 +90,7 @@ public final class Application: Sendable {
         } catch let failure as GuardFailure {
             switch failure {
             case .notLoggedIn:
-                return .redirect(to: "/auth?next=" + SafeRedirect.encode(context.request.pathAndQuery))
+                return .redirect(to: "/auth?next=" + PercentEncoding.queryValue(context.request.pathAndQuery))
             case .alreadyLoggedIn:
                 return .redirect(to: "/")
             case .forbidden(let required):

@@ -1,3 +1,4 @@
+import Gatehouse
 import Glibc
 
 /// Reads a password without it ever touching argv: a no-echo prompt on a terminal,
@@ -71,7 +72,7 @@ enum PasswordInput {
 /// The rule for new passwords (OWASP ASVS 2.1.1/2.1.2): 12 to 128 characters.
 enum PasswordRule {
     static func check(_ password: String) throws {
-        guard (12...128).contains(password.count) else {
+        guard PasswordRules.newLength.contains(PasswordRules.length(of: password)) else {
             throw CommandFailure(message: "a new password must be 12 to 128 characters long")
         }
     }

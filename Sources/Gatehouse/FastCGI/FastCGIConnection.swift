@@ -66,11 +66,23 @@ final class FastCGIConnections: Sendable {
         return connection
     }
 
-    /// Calls `body` with each slot it can claim: the kept connections no thread holds.
-    func forEachClaimable(_ body: (FastCGIConnection) -> Void) {
+    /// Closes every kept connection that no thread holds and no request waits on (at stop,
+    /// or when the process is out of descriptors).
+    /// - Returns: how many it closed, and the connections a request was waiting on, claimed
+    ///   for the caller to answer.
+    func closeIdle() -> (closed: Int, waiting: [FastCGIConnection]) {
+        var closed = 0
+        var waiting: [FastCGIConnection] = []
         for connection in all.withLock({ $0 }) where connection.claim() {
-            body(connection)
+            if connection.request.connection >= 0, connection.request.hasInputWaiting {
+                waiting.append(connection)
+            } else {
+                connection.request.close()
+                putFree(connection)
+                closed += 1
+            }
         }
+        return (closed, waiting)
     }
 
     /// Returns a slot with no connection (still claimed, so stale events skip it).

@@ -63,13 +63,8 @@ final class WorkerPool: Sendable {
     /// on them; the others once the request in flight or already sent on them is answered.
     func stop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
-        connections.forEachClaimable { connection in
-            if connection.request.connection >= 0, connection.request.hasInputWaiting {
-                sentBeforeStop.withLock { $0.append(connection) }
-            } else {
-                connection.request.close()
-            }
-        }
+        let waiting = connections.closeIdle().waiting
+        sentBeforeStop.withLock { $0 += waiting }
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         turns.withLock { $0 }?.stop()
@@ -148,19 +143,7 @@ final class WorkerPool: Sendable {
     /// and answers those that had a request waiting. With none to close it waits a moment,
     /// so that the threads do not spin on a listening socket they cannot accept from.
     private func closeIdleConnections(database: DatabaseConnection, head: inout [UInt8]) {
-        var closed = 0
-        var waiting: [FastCGIConnection] = []
-        connections.forEachClaimable { connection in
-            if connection.request.connection < 0 {
-                _ = connection.release()
-            } else if connection.request.hasInputWaiting {
-                waiting.append(connection)
-            } else {
-                connection.request.close()
-                connections.putFree(connection)
-                closed += 1
-            }
-        }
+        let (closed, waiting) = connections.closeIdle()
         Log.event("descriptors_exhausted", ["kept_connections_closed": String(closed)])
         for connection in waiting where readWaiting(connection) {
             serve(connection, database: database, head: &head)
