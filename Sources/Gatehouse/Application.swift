@@ -28,7 +28,7 @@ public final class Application: Sendable {
         metricsAllow = configuration.metricsAllow.compactMap(AddressRange.init)
         csrfKey = OpenSSL.HMACKey(configuration.secretKey)
         var router = Router()
-        Pages.register(on: &router)
+        Routes.register(on: &router)
         self.router = router
     }
 
@@ -40,7 +40,7 @@ public final class Application: Sendable {
 
     /// Answers one request.
     public func respond(to request: Request, database: DatabaseConnection) -> Response {
-        let started = Metrics.now()
+        let started = MonotonicClock.now()
         var routeLabel = "unmatched"
         let cookies = CookieHeader(request.headers["cookie"])
         let presented = cookies.uniqueValue(named: configuration.sessionCookieName).flatMap(SessionToken.init(cookieValue:))
@@ -73,13 +73,13 @@ public final class Application: Sendable {
             }
         }
         if kind == .browser {
-            response.cookies.append(sessionCookie(context.sessionToken, request: request))
+            response.cookies.append(SessionCookie.make(context.sessionToken, configuration: configuration, request: request))
         }
         if response.isHTML {
             response.addSecurityHeaders()
         }
         if request.method == "HEAD" { response.body = [] }
-        metrics.recordRequest(route: routeLabel, status: response.status.code, seconds: Metrics.now() - started)
+        metrics.recordRequest(route: routeLabel, status: response.status.code, seconds: MonotonicClock.now() - started)
         return response
     }
 
@@ -121,17 +121,5 @@ public final class Application: Sendable {
             "reason": .string(error.status.reason),
             "message": .string(error.message),
         ])
-    }
-
-    /// The session cookie with SPEC.md's attributes.
-    private func sessionCookie(_ token: SessionToken, request: Request) -> SetCookie {
-        let secure: Bool
-        switch configuration.cookieSecure {
-        case .auto: secure = request.isHTTPS
-        case .always: secure = true
-        case .never: secure = false
-        }
-        return SetCookie(name: configuration.sessionCookieName, value: token.text,
-                         maxAge: configuration.sessionMaxAge, secure: secure)
     }
 }

@@ -1,4 +1,5 @@
-/// Lowercase hexadecimal encoding, as stored in `session.token` and shown in logs.
+/// Hexadecimal: lowercase encoding, as stored in `session.token` and PostgreSQL's `bytea`
+/// text, and decoding of either case (bytea, %-escapes). The project's one hex codec.
 public enum Hex {
     /// The sixteen lowercase digits as ASCII, indexed by nibble value.
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -21,5 +22,34 @@ public enum Hex {
                 return count
             }
         }
+    }
+
+    /// The value of a hex digit, either case; `nil` for any other byte.
+    public static func value(of digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// The bytes `digits` spell, two hex digits (either case) per byte; `nil` for an odd
+    /// count or any other character.
+    public static func decode(_ digits: some Collection<UInt8>) -> [UInt8]? {
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var high: UInt8?
+        for digit in digits {
+            guard let nibble = value(of: digit) else { return nil }
+            if let first = high {
+                out.append(first << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return out
     }
 }

@@ -59,7 +59,7 @@ public final class DatabaseConnection {
             withCStrings(values) { vals in PQconnectStartParams(keys, vals, 1) }
         }
         guard let connection = started else { throw DatabaseError(sqlState: nil, message: "out of memory") }
-        let deadline = Metrics.now() + timeout
+        let deadline = MonotonicClock.now() + timeout
         var state = PGRES_POLLING_WRITING
         while state != PGRES_POLLING_OK {
             guard state != PGRES_POLLING_FAILED, PQstatus(connection) != CONNECTION_BAD else {
@@ -167,7 +167,7 @@ public final class DatabaseConnection {
         var kept: OpaquePointer?
         defer { PQclear(kept) }
         while true {
-            let deadline = Metrics.now() + timeout
+            let deadline = MonotonicClock.now() + timeout
             // Read only after poll says there is something: the answer never comes back
             // before the query has left, and its end usually arrives with its rows, so a
             // read on spec would be one more system call that finds nothing.
@@ -198,7 +198,7 @@ public final class DatabaseConnection {
     private static func wait(for socket: Int32, writing: Bool, until deadline: Double) -> Bool {
         var descriptor = pollfd(fd: socket, events: Int16(writing ? POLLIN | POLLOUT : POLLIN), revents: 0)
         while true {
-            let left = deadline - Metrics.now()
+            let left = deadline - MonotonicClock.now()
             guard left > 0 else { return false }
             // Ready, or an error that libpq reports on its next call; EINTR looks again.
             if poll(&descriptor, 1, Int32((left * 1000).rounded(.up))) > 0 { return true }

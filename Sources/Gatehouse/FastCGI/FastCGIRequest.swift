@@ -1,5 +1,4 @@
 import CFastCGI
-import CLinux
 import Glibc
 
 /// One libfcgi request slot, for one connection at a time (`FastCGIConnection`), used
@@ -151,7 +150,7 @@ final class FastCGIRequest {
                 // Kept open (nginx `fastcgi_keep_conn on`) only when nothing of this request
                 // is left: leftover records would be read as the next request's.
                 if !drained { raw.pointee.keepConnection = 0 }
-            } else if drained, gatehouse_unread_bytes(connection) == 0 {
+            } else if drained, Linux.unreadBytes(connection) == 0 {
                 _ = FCGX_Detach(raw)
             }
         }

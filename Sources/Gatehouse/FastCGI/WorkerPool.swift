@@ -1,4 +1,3 @@
-import CLinux
 import GatehouseSupervision
 import Glibc
 import Synchronization
@@ -20,7 +19,7 @@ final class WorkerPool: Sendable {
     private let application: Application
     private let listener: Listener
     private let threads = Mutex<[pthread_t]>([])
-    private let events: Int32
+    private let events = EpollSet()
     private let connections = FastCGIConnections()
     private let wakeRead: Int32
     private let wakeWrite: Int32
@@ -38,13 +37,11 @@ final class WorkerPool: Sendable {
         precondition(created == 0, "pipe failed")
         wakeRead = fds[0]
         wakeWrite = fds[1]
-        events = epoll_create1(Int32(EPOLL_CLOEXEC))
-        precondition(events >= 0, "epoll_create1 failed")
         // Level-triggered: the socket stays in the ready list while connections queue, so
         // each thread that takes its event accepts one, in turn with the requests on kept
         // connections, and both worker processes take from the queue.
-        precondition(watch(listener.socket, flags: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue, tag: Self.listenerTag))
-        precondition(watch(wakeRead, flags: EPOLLIN.rawValue, tag: Self.stopTag))
+        precondition(events.add(listener.socket, .levelExclusive, tag: Self.listenerTag))
+        precondition(events.add(wakeRead, .level, tag: Self.stopTag))
     }
 
     /// Starts `count` answering threads and `standby` more.
@@ -75,7 +72,7 @@ final class WorkerPool: Sendable {
         for thread in threads.withLock({ $0 }) {
             pthread_join(thread, nil)
         }
-        close(events)
+        events.close()
     }
 
     /// What woke a waiting thread.
@@ -154,16 +151,14 @@ final class WorkerPool: Sendable {
     /// At stop: answers the requests the web server had already sent on kept connections
     /// (each connection closes after its answer), so that none is cut off unanswered.
     private func answerSentBeforeStop(database: DatabaseConnection, head: inout [UInt8]) {
-        var ready = [epoll_event](repeating: epoll_event(), count: 16)
         while true {
             if let connection = sentBeforeStop.withLock({ $0.popLast() }) {
                 if readWaiting(connection) { serve(connection, database: database, head: &head) }
                 continue
             }
-            let count = Int(epoll_wait(events, &ready, Int32(ready.count), 0))
             var answered = false
-            for event in ready.prefix(max(count, 0)) where event.data.u64 > Self.stopTag {
-                let connection = Self.connection(tagged: event.data.u64)
+            for tag in events.readyNow() where tag > Self.stopTag {
+                let connection = Self.connection(tagged: tag)
                 guard connection.claim(), readWaiting(connection) else { continue }
                 serve(connection, database: database, head: &head)
                 answered = true
@@ -220,30 +215,17 @@ final class WorkerPool: Sendable {
     /// Adds `connection` to the wait set; its events then go to one waiting thread each,
     /// edge-triggered: once per request that arrives.
     private func watch(_ connection: FastCGIConnection) -> Bool {
-        watch(connection.request.connection, flags: EPOLLIN.rawValue | EPOLLET.rawValue, tag: Self.tag(connection))
-    }
-
-    private func watch(_ descriptor: Int32, flags: UInt32, tag: UInt64) -> Bool {
-        var event = epoll_event()
-        event.events = flags
-        event.data.u64 = tag
-        return epoll_ctl(events, EPOLL_CTL_ADD, descriptor, &event) == 0
+        events.add(connection.request.connection, .edge, tag: Self.tag(connection))
     }
 
     /// Waits until the listening socket has a connection, a kept connection has a
     /// request, or `stop` was called.
     private func waitForWake() -> Wake {
-        var ready = epoll_event()
-        while true {
-            let count = epoll_wait(events, &ready, 1, -1)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return .stop }
-            // The wake-up pipe stays readable, so one ready event at a time suffices.
-            switch ready.data.u64 {
-            case Self.listenerTag: return .listener
-            case Self.stopTag: return .stop
-            case let tag: return .kept(Self.connection(tagged: tag))
-            }
+        // The wake-up pipe stays readable, so one ready event at a time suffices.
+        switch events.waitOne() {
+        case nil, Self.stopTag: return .stop
+        case Self.listenerTag: return .listener
+        case let tag?: return .kept(Self.connection(tagged: tag))
         }
     }
 
@@ -270,33 +252,5 @@ final class WorkerPool: Sendable {
         response.writeHead(into: &head)
         slot.write(head)
         slot.write(response.body)
-    }
-}
-
-/// A minimal pthread wrapper: the body runs on a new joinable thread.
-enum Thread {
-    private final class Box {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-
-    /// Starts `body` on a new thread with a 1 MiB stack and returns its handle.
-    static func spawn(_ body: @escaping @Sendable () -> Void) -> pthread_t {
-        let attributes = UnsafeMutablePointer<pthread_attr_t>.allocate(capacity: 1)
-        pthread_attr_init(attributes)
-        defer {
-            pthread_attr_destroy(attributes)
-            attributes.deallocate()
-        }
-        pthread_attr_setstacksize(attributes, 1 << 20)
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        let status = pthread_create(&thread, attributes, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.body()
-            return nil
-        }, context)
-        precondition(status == 0, "pthread_create failed: \(status)")
-        return thread
     }
 }

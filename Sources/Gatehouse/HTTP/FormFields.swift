@@ -52,7 +52,7 @@ public struct FormFields: Sendable, Equatable {
                 index += 1
             case UInt8(ascii: "%"):
                 guard index + 2 < bytes.endIndex,
-                      let high = PercentEncoding.hexValue(bytes[index + 1]), let low = PercentEncoding.hexValue(bytes[index + 2])
+                      let high = Hex.value(of: bytes[index + 1]), let low = Hex.value(of: bytes[index + 2])
                 else { return nil }
                 out.append(high << 4 | low)
                 index += 3

@@ -13,7 +13,7 @@ enum PercentEncoding {
         out.reserveCapacity(bytes.count + 16)
         for (index, byte) in bytes.enumerated() {
             let startsEscape = byte == UInt8(ascii: "%") && index + 2 < bytes.count
-                && hexValue(bytes[index + 1]) != nil && hexValue(bytes[index + 2]) != nil
+                && Hex.value(of: bytes[index + 1]) != nil && Hex.value(of: bytes[index + 2]) != nil
             if isAllowedRaw(byte) || startsEscape {
                 out.append(byte)
             } else {
@@ -38,16 +38,6 @@ enum PercentEncoding {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The value of a hex digit, either case; `nil` for any other byte.
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)

@@ -14,7 +14,7 @@ public final class Metrics: Sendable {
     /// Sign-in outcomes, in exposition order.
     static let outcomes = ["failure", "locked", "success"]
     /// Route labels: every registered path, and `unmatched` for 404/405 and refused requests.
-    static let routes = (Pages.paths + ["unmatched"]).sorted()
+    static let routes = (Routes.paths + ["unmatched"]).sorted()
     /// Status labels: every status Gatehouse emits, then `other` for any code not listed.
     static let statuses = HTTPStatus.all.map { String($0.code) } + ["other"]
     private static let routeIndex = Dictionary(uniqueKeysWithValues: routes.enumerated().map { ($1, $0) })
@@ -60,13 +60,6 @@ public final class Metrics: Sendable {
         if let shared = SharedCounters(inherited: descriptor, count: Index.count) { return Metrics(shared) }
         Log.event("metrics_private", ["descriptor": String(descriptor)])
         return Metrics()
-    }
-
-    /// Monotonic seconds, for durations.
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// Counts one answered request.

@@ -24,6 +24,9 @@ public struct RequestContext {
     /// The configuration in force.
     public var configuration: Configuration { application.configuration }
 
+    /// The audit log on this worker's connection.
+    public var audit: AuditLog { AuditLog(database: database) }
+
     /// The CSRF token for the current session token, for forms.
     public var csrfToken: String {
         CSRFToken.make(key: application.csrfKey, sessionToken: sessionToken)

@@ -1,5 +1,6 @@
-/// Registers every route of Gatehouse on a router; each page lives in its own file.
-enum Pages {
+/// The one route table: every path, method and handler of Gatehouse. Pages live in
+/// `Pages/`, machine endpoints in `Endpoints/`, sign-in and sign-out in `Auth/`.
+enum Routes {
     /// Every path with a route, for the fixed label set of `/metrics`.
     static let paths: [String] = {
         var router = Router()
@@ -12,7 +13,7 @@ enum Pages {
         router.add("GET", "/", HomePage.show)
         router.add("GET", "/auth", LoginPage.show)
         router.add("POST", "/auth", LoginPage.submit)
-        router.add("POST", "/auth/logout", LogoutPage.submit)
+        router.add("POST", "/auth/logout", SignOut.submit)
         router.add("GET", "/auth/register", RegisterPage.show)
         router.add("POST", "/auth/register", RegisterPage.submit)
         router.add("GET", "/account", AccountPage.show)
@@ -23,8 +24,8 @@ enum Pages {
         router.add("POST", "/admin/users/scope", AdminPage.changeScope)
         router.add("POST", "/admin/users/revoke", AdminPage.revokeSessions)
         router.add("GET", "/super", SuperPage.show)
-        router.add("GET", "/auth/check", kind: .machine, CheckPage.check)
-        router.add("GET", "/healthz", kind: .machine, HealthPage.check)
-        router.add("GET", "/metrics", kind: .machine, MetricsPage.show)
+        router.add("GET", "/auth/check", kind: .machine, GateCheck.check)
+        router.add("GET", "/healthz", kind: .machine, HealthCheck.check)
+        router.add("GET", "/metrics", kind: .machine, MetricsEndpoint.show)
     }
 }

@@ -1,7 +1,7 @@
 /// `GET /auth/check`: the answer nginx `auth_request` needs — 204 with identity headers,
 /// 401 without a session, 403 when a `?scope=` names a scope the user lacks (every one
 /// given must be held). No body, no cookie.
-enum CheckPage {
+enum GateCheck {
     static func check(_ context: inout RequestContext) throws -> Response {
         guard let found = try context.session() else {
             return Response(status: .unauthorized)

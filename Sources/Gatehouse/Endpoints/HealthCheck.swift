@@ -1,5 +1,5 @@
 /// `GET /healthz`: 200 `ok` when PostgreSQL answers a query, else 503.
-enum HealthPage {
+enum HealthCheck {
     static func check(_ context: inout RequestContext) throws -> Response {
         do {
             _ = try context.database.query("SELECT 1")

@@ -1,5 +1,5 @@
 /// `POST /auth/logout`: deletes the session row and hands out a new anonymous token.
-enum LogoutPage {
+enum SignOut {
     static func submit(_ context: inout RequestContext) throws -> Response {
         _ = try context.form()
         let found = try context.session()

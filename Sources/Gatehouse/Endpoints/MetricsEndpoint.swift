@@ -1,5 +1,5 @@
 /// `GET /metrics`: Prometheus text for clients in METRICS_ALLOW, a 404 page for others.
-enum MetricsPage {
+enum MetricsEndpoint {
     static func show(_ context: inout RequestContext) throws -> Response {
         // The direct peer decides, never X-Forwarded-For: the list names who may look.
         let peer = context.request.remoteAddress

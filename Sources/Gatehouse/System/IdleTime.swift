@@ -1,6 +1,3 @@
-import CLinux
-import Glibc
-
 /// Idle-time scheduling for the one part of a sign-in that may wait: the PBKDF2 loop.
 ///
 /// Under SCHED_IDLE a thread runs only when no ordinary thread of its scheduling group
@@ -17,10 +14,8 @@ enum IdleTime {
     /// `LimitNICE=+0`, set in deploy/gatehouse.service); without either the thread stays
     /// idle, as hashing threads always were before: correct, only exposed to the stalls above.
     static func run(_ body: () -> Void) {
-        var parameters = sched_param()
-        // Lowering one's own scheduling class needs no privilege.
-        _ = pthread_setschedparam(pthread_self(), SCHED_IDLE, &parameters)
+        Linux.setIdleScheduling(true)
         body()
-        _ = pthread_setschedparam(pthread_self(), SCHED_OTHER, &parameters)
+        Linux.setIdleScheduling(false)
     }
 }

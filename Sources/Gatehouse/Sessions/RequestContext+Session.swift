@@ -12,25 +12,6 @@ extension RequestContext {
         return found
     }
 
-    /// The logged-in user, or `GuardFailure.notLoggedIn`.
-    public mutating func requireUser() throws -> User {
-        guard let found = try session() else { throw GuardFailure.notLoggedIn }
-        return found.user
-    }
-
-    /// The logged-in user holding a scope `allowed` accepts, else the matching failure.
-    /// - Parameter required: the scope named on the 403 page.
-    public mutating func requireScope(_ required: String, _ allowed: (User) -> Bool) throws -> User {
-        let user = try requireUser()
-        guard allowed(user) else { throw GuardFailure.forbidden(required: required) }
-        return user
-    }
-
-    /// Fails with `GuardFailure.alreadyLoggedIn` when the visitor has a valid session.
-    public mutating func requireAnonymous() throws {
-        if try session() != nil { throw GuardFailure.alreadyLoggedIn }
-    }
-
     /// Signs `userID` in with a fresh token: the token the visitor arrived with never
     /// becomes a session (fixation), and a session it may name is ended first.
     public mutating func startSession(userID: Int) throws(DatabaseError) {
@@ -49,7 +30,4 @@ extension RequestContext {
         SessionStore(database: database, maxAge: configuration.sessionMaxAge,
                      absoluteMaxAge: configuration.sessionAbsoluteMaxAge)
     }
-
-    /// The audit log on this worker's connection.
-    public var audit: AuditLog { AuditLog(database: database) }
 }

@@ -1,0 +1,17 @@
+import GatehouseSupervision
+
+/// Deletes what no request will read again: expired sessions and login failures older than
+/// every lockout window. Run off the request path by `MaintenanceThread`.
+enum Purge {
+    /// How often the purge runs, seconds.
+    static let interval: UInt32 = 300
+
+    /// One pass over the tables, on the maintenance thread's own connection.
+    static func run(database: DatabaseConnection, configuration: Configuration) throws(DatabaseError) {
+        let store = SessionStore(database: database, maxAge: configuration.sessionMaxAge,
+                                 absoluteMaxAge: configuration.sessionAbsoluteMaxAge)
+        let purged = try store.purgeExpired()
+        try LoginThrottle(database: database, configuration: configuration).purgeOld()
+        if purged > 0 { Log.event("sessions_purged", ["count": String(purged)]) }
+    }
+}
