@@ -26,6 +26,11 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        // zxcvbn-c scores new passwords. Debian's libzxcvbn-dev ships no .pc file, so the
+        // module map links it by name.
+        .systemLibrary(
+            name: "CZxcvbn",
+            providers: [.apt(["libzxcvbn-dev"])]),
         // epoll and SCHED_IDLE: libc, but missing from Swift's Glibc module.
         .systemLibrary(name: "CLinux"),
         // SHA-256, HMAC and PBKDF2 over libcrypto's SHA-256 functions without EVP set-up (see sha256_fast.c).
@@ -47,7 +52,9 @@ let package = Package(
             swiftSettings: strictness),
         .target(
             name: "Gatehouse",
-            dependencies: ["CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "GatehouseSupervision", "CLinux"],
+            dependencies: [
+                "CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CZxcvbn", "GatehouseSupervision", "CLinux",
+            ],
             swiftSettings: strictness),
         .executableTarget(
             name: "GatehouseCLI",
