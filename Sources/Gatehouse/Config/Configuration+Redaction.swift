@@ -21,6 +21,7 @@ extension Configuration {
             ("LOGIN_IP_LIMIT", String(loginIPLimit)),
             ("LOGIN_USER_LIMIT", String(loginUserLimit)),
             ("REGISTRATION", registration ? "on" : "off"),
+            ("PASSWORD_MIN_SCORE", String(passwordMinScore)),
             ("TEMPLATES_DIR", templatesDir),
             ("TRUSTED_PROXIES", trustedProxies.joined(separator: " ")),
             ("METRICS_ALLOW", metricsAllow.joined(separator: " ")),

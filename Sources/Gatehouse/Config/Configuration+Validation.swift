@@ -121,6 +121,7 @@ extension Configuration {
             loginUserLimit: try number(
                 "LOGIN_USER_LIMIT", 100, 1...1_000_000, "a whole number of failures"),
             registration: registration,
+            passwordMinScore: try passwordMinScore(value("PASSWORD_MIN_SCORE")),
             templatesDir: value("TEMPLATES_DIR") ?? "templates",
             trustedProxies: try addressList(values["TRUSTED_PROXIES"], key: "TRUSTED_PROXIES") ?? [],
             metricsAllow: try addressList(values["METRICS_ALLOW"], key: "METRICS_ALLOW")
@@ -147,6 +148,17 @@ extension Configuration {
                 message: "expected \(noun) from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
         }
         return parsed
+    }
+
+    /// `PASSWORD_MIN_SCORE`: one digit, 0 to 4 (zxcvbn's scores); 3 when unset.
+    /// - Throws: e.g. `PASSWORD_MIN_SCORE: expected a zxcvbn score from 0 to 4, got "5"`.
+    static func passwordMinScore(_ text: String?) throws(ConfigurationError) -> Int {
+        guard let text else { return 3 }
+        guard text.utf8.count == 1, let score = Int(text), (0...4).contains(score) else {
+            throw ConfigurationError(
+                key: "PASSWORD_MIN_SCORE", message: "expected a zxcvbn score from 0 to 4, got \"\(text)\"")
+        }
+        return score
     }
 
     /// A plain decimal number of seconds (digits with at most one `.`, no sign, exponent

@@ -38,6 +38,8 @@ public struct Configuration: Sendable, Equatable {
     public var loginUserLimit: Int
     /// Whether `/auth/register` offers sign-up (`REGISTRATION`).
     public var registration: Bool
+    /// The least zxcvbn score (0–4) of a password being set (`PASSWORD_MIN_SCORE`).
+    public var passwordMinScore: Int
     /// Directory of the Mustache templates (`TEMPLATES_DIR`).
     public var templatesDir: String
     /// Addresses and CIDR ranges whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
@@ -67,6 +69,7 @@ public struct Configuration: Sendable, Equatable {
         loginIPLimit: Int = 50,
         loginUserLimit: Int = 100,
         registration: Bool = false,
+        passwordMinScore: Int = 3,
         templatesDir: String = "templates",
         trustedProxies: [String] = [],
         metricsAllow: [String] = ["127.0.0.1", "::1"],
@@ -88,6 +91,7 @@ public struct Configuration: Sendable, Equatable {
         self.loginIPLimit = loginIPLimit
         self.loginUserLimit = loginUserLimit
         self.registration = registration
+        self.passwordMinScore = passwordMinScore
         self.templatesDir = templatesDir
         self.trustedProxies = trustedProxies
         self.metricsAllow = metricsAllow
@@ -118,7 +122,7 @@ public struct Configuration: Sendable, Equatable {
         "SECRET_KEY", "LISTEN", "WORKER_PROCESSES", "WORKERS", "SESSION_COOKIE_NAME",
         "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",
-        "REGISTRATION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
+        "REGISTRATION", "PASSWORD_MIN_SCORE", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
     ]
 
     /// Processors online now, at least 1.

@@ -18,6 +18,7 @@ struct ConfigurationRedactionTests {
         #expect(text.contains(#"METRICS_ALLOW="127.0.0.1 ::1""#))
         #expect(text.contains("TRUSTED_PROXIES=\n"))
         #expect(text.contains("REGISTRATION=off\n"))
+        #expect(text.contains("PASSWORD_MIN_SCORE=3\n"))
         #expect(text.contains("DATABASE_TIMEOUT=2\n"))
         let keys = text.split(separator: "\n").map { String($0.prefix(while: { $0 != "=" })) }
         #expect(Set(keys) == Configuration.knownKeys.subtracting(["DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME"]))

@@ -127,6 +127,18 @@ struct ConfigurationValidationTests {
         #expect(ConfigFixtures.error(["REGISTRATION": "sometimes"])?.key == "REGISTRATION")
     }
 
+    @Test func passwordMinScore() throws {
+        #expect(try ConfigFixtures.load(["SECRET_KEY": secret]).passwordMinScore == 3)
+        for value in 0...4 {
+            #expect(try ConfigFixtures.load(["SECRET_KEY": secret, "PASSWORD_MIN_SCORE": String(value)]).passwordMinScore == value)
+        }
+        for value in ["5", "-1", "abc", "2.5", " 3", "+3", "03", "٣"] {
+            #expect(ConfigFixtures.error(["PASSWORD_MIN_SCORE": value])?.key == "PASSWORD_MIN_SCORE", "\(value)")
+        }
+        #expect(ConfigFixtures.error(["PASSWORD_MIN_SCORE": "abc"])?.message
+            == #"expected a zxcvbn score from 0 to 4, got "abc""#)
+    }
+
     @Test func databaseURLWinsOverDBSettings() throws {
         let configuration = try ConfigFixtures.load([
             "SECRET_KEY": secret, "DATABASE_URL": "postgresql://u@db/app",
