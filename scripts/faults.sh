@@ -97,18 +97,18 @@ post() {
 # ---------------------------------------------------------------- the stack
 
 stack_init
-user_add alice 'alice password 1' authenticated admin super
-user_add bob 'bob password 12' authenticated
+user_add alice 'alice kettle orbit mango' authenticated admin super
+user_add bob 'bob lantern fjord 12' authenticated
 # A slow hash (stored iterations win over PBKDF2_ITERATIONS; ~0.5 s of CPU), for a sign-in
 # that is still running when SIGTERM arrives.
-PBKDF2_ITERATIONS=3000000 user_add slow 'slow password 1' authenticated
+PBKDF2_ITERATIONS=3000000 user_add slow 'slow walrus prism 1' authenticated
 
 sock_a="$tmp/gh.sock"
 port_a=$(free_port)
 nginx_start "$tmp/nginx-a" "$port_a" "$sock_a"
 serve_ready "$sock_a" "$tmp/serve-a.log" "$port_a"
 pid_a=$serve_pid
-token=$(login "$port_a" alice 'alice password 1') || die "signing in as alice failed"
+token=$(login "$port_a" alice 'alice kettle orbit mango') || die "signing in as alice failed"
 [ "$(status_of "$port_a" / "$token")" = 200 ] || die "GET / with alice's cookie is not 200"
 log "stack up: nginx :$port_a → gatehouse serve $pid_a (workers $(worker_pids "$pid_a" | tr ' ' ,)), PostgreSQL :$pg_port; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -205,7 +205,7 @@ slow_form=$(curl -sS --max-time 10 -D "$tmp/slow.headers" "http://127.0.0.1:$por
 slow_anon=$(cookie_in "$tmp/slow.headers")
 slow_csrf=$(csrf_in <<<"$slow_form")
 curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 20 -H "Cookie: session=$slow_anon" \
-    --data-urlencode "csrf_token=$slow_csrf" --data-urlencode "username=slow" --data-urlencode "password=slow password 1" \
+    --data-urlencode "csrf_token=$slow_csrf" --data-urlencode "username=slow" --data-urlencode "password=slow walrus prism 1" \
     "http://127.0.0.1:$port_a/auth" >"$tmp/slow.out" 2>&1 &
 slow_pid=$!
 sleep 0.25
@@ -252,7 +252,7 @@ load_start two "$home_a" "$check_a" "home|$port_b|GET|/|session=$token|200" "che
 sleep 0.5
 check_sent=0 check_failed=0
 t5=$(now)
-bob=$(login "$port_a" bob 'bob password 12') || bob=""
+bob=$(login "$port_a" bob 'bob lantern fjord 12') || bob=""
 check "bob signs in on A; his cookie on B, next request: GET /" 200 "$(status_of "$port_b" / "$bob")"
 check "bob lacks scope reports on B" 403 "$(status_of "$port_b" '/auth/check?scope=reports' "$bob")"
 check "alice adds scope reports to bob on A (web)" 303 "$(post "$port_a" /admin/users/scope "$token" username=bob scope=reports action=add)"
@@ -263,7 +263,7 @@ check "A, next request: /auth/check?scope=reports as bob" 403 "$(status_of "$por
 check "B, next request: /auth/check?scope=reports as bob" 403 "$(status_of "$port_b" '/auth/check?scope=reports' "$bob")"
 check "alice revokes bob's sessions on B (web)" 303 "$(post "$port_b" /admin/users/revoke "$token" username=bob)"
 check "A, next request: GET / as bob (signed out: redirect)" 303 "$(status_of "$port_a" / "$bob")"
-bob=$(login "$port_b" bob 'bob password 12') || bob=""
+bob=$(login "$port_b" bob 'bob lantern fjord 12') || bob=""
 check "bob signs in on B; on A, next request: GET /" 200 "$(status_of "$port_a" / "$bob")"
 gh session revoke bob >>"$tmp/cli.log" 2>&1 && cli=ok || cli=failed
 check "gatehouse session revoke bob (CLI)" ok "$cli"

@@ -26,7 +26,7 @@ minutes=${SOAK_MINUTES:-10}
 share=${SOAK_LOAD:-0.7}
 connections=${SOAK_CONNECTIONS:-32}
 user=soak
-password='soak password 12'
+password='soak quartz meadow 12'
 
 stack_init
 user_add "$user" "$password" authenticated admin

@@ -69,11 +69,15 @@ enum PasswordInput {
     }
 }
 
-/// The rule for new passwords (OWASP ASVS 2.1.1/2.1.2): 12 to 128 characters.
+/// The web's rule for new passwords (PasswordRules): 12 to 128 characters and a zxcvbn
+/// score of at least PASSWORD_MIN_SCORE, judged against the user's own names too.
 enum PasswordRule {
-    static func check(_ password: String) throws {
-        guard PasswordRules.newLength.contains(PasswordRules.length(of: password)) else {
-            throw CommandFailure(message: "a new password must be 12 to 128 characters long")
+    /// - Throws: `CommandFailure` with the reason when `password` may not be set.
+    static func check(_ password: String, minimumScore: Int, userWords: [String?]) throws {
+        // The terminal prompt has already compared the two typed lines.
+        if let problem = PasswordRules.problem(
+            with: password, repeated: password, minimumScore: minimumScore, userWords: userWords) {
+            throw CommandFailure(message: problem + " Nothing was changed.")
         }
     }
 }

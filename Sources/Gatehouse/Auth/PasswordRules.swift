@@ -1,5 +1,7 @@
-/// What a new password must satisfy (OWASP ASVS 2.1.1/2.1.2): 12 to 128 characters.
-/// Existing shorter passwords still sign in; only new ones are checked.
+/// What a new password must satisfy: 12 to 128 characters (OWASP ASVS 2.1.1/2.1.2) and a
+/// zxcvbn score of at least PASSWORD_MIN_SCORE (ASVS 2.1.7: zxcvbn's dictionaries hold the
+/// most common leaked passwords). Existing passwords still sign in whatever they are; only
+/// new ones are checked, wherever one is set.
 public enum PasswordRules {
     /// The allowed length of a new password, in characters.
     public static let newLength = 12...128
@@ -20,11 +22,36 @@ public enum PasswordRules {
     }
 
     /// A visitor-facing reason why `password` (typed twice) cannot be a new password, or nil.
-    public static func problem(with password: String, repeated: String) -> String? {
+    /// - Parameters:
+    ///   - minimumScore: `PASSWORD_MIN_SCORE`, the least zxcvbn score (0 lets any through).
+    ///   - userWords: The username, first and last name of the person it is for (nil or
+    ///     empty ones are skipped): a password built on them is among an attacker's first
+    ///     guesses.
+    public static func problem(with password: String, repeated: String, minimumScore: Int, userWords: [String?]) -> String? {
         guard newLength.contains(length(of: password)) else {
             return "A new password must be 12 to 128 characters long."
         }
         guard password == repeated else { return "The two new passwords do not match." }
+        guard minimumScore > 0 else { return nil }
+        let strength = PasswordStrength(of: password, userWords: personalWords(userWords))
+        guard strength.score >= minimumScore else {
+            return "This password is too easy to guess: \(strength.reason ?? "a predictable pattern"). "
+                + "Several uncommon words together make a strong one."
+        }
         return nil
+    }
+
+    /// The words zxcvbn should treat as this person's own: each name whole and, for names
+    /// of several words ("Mary Ann", "ann.lee"), each word. Single letters are left out:
+    /// as user words they would match a letter anywhere in any password.
+    static func personalWords(_ words: [String?]) -> [String] {
+        var result: [String] = []
+        for case let word? in words {
+            let pieces = word.split(whereSeparator: { " -._@".contains($0) }).map(String.init)
+            for piece in [word] + (pieces.count > 1 ? pieces : []) where piece.count >= 2 && !result.contains(piece) {
+                result.append(piece)
+            }
+        }
+        return result
     }
 }

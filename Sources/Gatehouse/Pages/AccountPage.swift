@@ -47,7 +47,9 @@ enum AccountPage {
             context.audit.record("password_change_failed", username: user.username, address: context.clientAddress)
             return try render(&context, error: "The current password is not correct. Nothing was changed.", status: .badRequest)
         }
-        if let problem = PasswordRules.problem(with: new, repeated: fields["new_password2"] ?? "") {
+        if let problem = PasswordRules.problem(
+            with: new, repeated: fields["new_password2"] ?? "", minimumScore: context.configuration.passwordMinScore,
+            userWords: [user.username, user.firstName, user.lastName]) {
             return try render(&context, error: problem, status: .badRequest)
         }
         try users.setPassword(userID: user.id, HashingPool.shared.run { hasher.hash(new) })

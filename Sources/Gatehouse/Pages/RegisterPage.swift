@@ -24,7 +24,9 @@ enum RegisterPage {
         } else if !PersonName.fits(firstName) || !PersonName.fits(lastName) {
             problem = "Names are at most 50 characters."
         } else {
-            problem = PasswordRules.problem(with: password, repeated: fields["password2"] ?? "")
+            problem = PasswordRules.problem(
+                with: password, repeated: fields["password2"] ?? "", minimumScore: context.configuration.passwordMinScore,
+                userWords: [username, firstName, lastName])
         }
         if let problem {
             return form(context, fields, error: problem, status: .badRequest)

@@ -24,15 +24,17 @@ enum UserCommand {
                 }
             }
             let password = try PasswordInput.read(prompt: "Password for \(name): ")
-            try PasswordRule.check(password)
+            try PasswordRule.check(password, minimumScore: configuration.passwordMinScore, userWords: [name, firstName, lastName])
             let id = try users.add(username: name, firstName: firstName, lastName: lastName, scopes: scopes, password: hasher.hash(password))
             audit.record("user_added", username: name, address: "cli", detail: "scopes=\((["authenticated"] + scopes.filter { $0 != "authenticated" }).joined(separator: ","))")
             print("added user \(name) (id \(id))")
         case "passwd":
             let name = try OptionParser(rest).singlePositional("user passwd NAME")
-            guard let credentials = try users.credentials(username: name) else { throw UserStore.Failure.unknown(name) }
+            guard let credentials = try users.credentials(username: name), let user = try users.find(username: name) else {
+                throw UserStore.Failure.unknown(name)
+            }
             let password = try PasswordInput.read(prompt: "New password for \(name): ")
-            try PasswordRule.check(password)
+            try PasswordRule.check(password, minimumScore: configuration.passwordMinScore, userWords: [name, user.firstName, user.lastName])
             try users.setPassword(userID: credentials.userID, hasher.hash(password))
             let ended = try SessionAdmin(database: database).revoke(username: name)
             audit.record("password_changed", username: name, address: "cli", detail: "sessions_ended=\(ended)")

@@ -59,7 +59,7 @@ struct CommandLineTests {
     func refusals() throws {
         _ = try gatehouse(["migrate"])
         #expect(try gatehouse(["user", "add", "dave"], input: "dave's password 1\n").status == 0)
-        let duplicate = try gatehouse(["user", "add", "dave"], input: "another password 1\n")
+        let duplicate = try gatehouse(["user", "add", "dave"], input: "another kettle orbit 1\n")
         #expect(duplicate.status == 1)
         #expect(duplicate.errors.contains("already exists"))
         let short = try gatehouse(["user", "add", "erin"], input: "short\n")
@@ -68,6 +68,35 @@ struct CommandLineTests {
         let badName = try gatehouse(["user", "add", "no spaces allowed"], input: "a long enough password\n")
         #expect(badName.status == 1)
         #expect(try gatehouse(["user", "list", "--count"]).output == "1\n")
+    }
+
+    @Test("user add and passwd refuse a guessable password with the reason, exit 1, changing nothing; PASSWORD_MIN_SCORE=0 allows it")
+    func guessablePasswords() throws {
+        _ = try gatehouse(["migrate"])
+        #expect(try gatehouse(["user", "add", "kim", "--first-name", "Quixotic"], input: "kettle orbit mango 7\n").status == 0)
+        let hash = "SELECT encode(p_hash, 'hex') FROM users WHERE username = 'kim'"
+        let before = try database.connect().query(hash).scalar()
+        for (password, reason) in [("password1234", "a common word with digits"), ("Quixotic2024!", "your username or name with a year")] {
+            let changed = try gatehouse(["user", "passwd", "kim"], input: password + "\n")
+            #expect(changed.status == 1)
+            #expect(changed.errors.contains("too easy to guess: \(reason)"), "\(changed.errors)")
+            #expect(changed.errors.contains("Nothing was changed"))
+        }
+        #expect(try database.connect().query(hash).scalar() == before)
+        let stored = try #require(try UserStore(database: database.connect()).credentials(username: "kim")?.password)
+        #expect(PasswordHasher(iterations: 1000).verify("kettle orbit mango 7", against: stored))
+
+        let added = try gatehouse(["user", "add", "lou"], input: "lou2024lou2024\n")
+        #expect(added.status == 1)
+        #expect(added.errors.contains("too easy to guess: your username or name"), "\(added.errors)")
+        #expect(try gatehouse(["user", "list", "--count"]).output == "1\n")
+
+        let lenient = ["PASSWORD_MIN_SCORE": "0"]
+        #expect(try gatehouse(["user", "passwd", "kim"], input: "password1234\n", settings: lenient).status == 0)
+        #expect(try gatehouse(["user", "add", "lou"], input: "lou2024lou2024\n", settings: lenient).status == 0)
+        let strict = try gatehouse(["user", "passwd", "kim"], input: "kettle orbit mango 7\n", settings: ["PASSWORD_MIN_SCORE": "5"])
+        #expect(strict.status == 78)
+        #expect(strict.errors.contains("PASSWORD_MIN_SCORE"))
     }
 
     @Test("A password with NUL or invalid UTF-8 is refused by user add and passwd with exit 1, changing nothing")
@@ -160,9 +189,9 @@ struct CommandLineTests {
         let harness = try AppHarness()
         // Drive the CLI against the harness's database so sessions made by "browsers" show up.
         let cli = CommandLineTests(database: harness.database)
-        #expect(try cli.gatehouse(["user", "add", "frank"], input: "frank's password\n").status == 0)
+        #expect(try cli.gatehouse(["user", "add", "frank"], input: "frank's kettle orbit\n").status == 0)
         var browser = harness.browser()
-        #expect(browser.login("frank", "frank's password").status == .seeOther)
+        #expect(browser.login("frank", "frank's kettle orbit").status == .seeOther)
         #expect(browser.get("/").status == .ok)
 
         let scoped = try cli.gatehouse(["user", "scope", "frank", "+admin", "-authenticated"])
@@ -177,12 +206,12 @@ struct CommandLineTests {
         #expect(revoked.output.contains("revoked 1 session"))
         #expect(browser.get("/").status == .seeOther)
 
-        #expect(browser.login("frank", "frank's password").status == .seeOther)
-        let passwd = try cli.gatehouse(["user", "passwd", "frank"], input: "frank's new password\n")
+        #expect(browser.login("frank", "frank's kettle orbit").status == .seeOther)
+        let passwd = try cli.gatehouse(["user", "passwd", "frank"], input: "frank's new lantern fjord\n")
         #expect(passwd.status == 0)
         #expect(browser.get("/").status == .seeOther)
-        #expect(browser.login("frank", "frank's password").status == .unauthorized)
-        #expect(browser.login("frank", "frank's new password").status == .seeOther)
+        #expect(browser.login("frank", "frank's kettle orbit").status == .unauthorized)
+        #expect(browser.login("frank", "frank's new lantern fjord").status == .seeOther)
 
         #expect(try cli.gatehouse(["user", "remove", "frank"]).status == 0)
         #expect(browser.get("/").status == .seeOther)

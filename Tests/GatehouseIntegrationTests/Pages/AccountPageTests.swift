@@ -58,6 +58,43 @@ struct AccountPageTests {
         #expect(other.login("ann").status == .seeOther)
     }
 
+    @Test("Password change to a guessable password is 400 with the reason and changes nothing", arguments: [
+        ("password1234", "a common word with digits"), ("Ann2024ann2024", "your username or name"), ("qwertyuiop12", "too easy to guess"),
+    ])
+    func guessable(new: String, reason: String) throws {
+        var phone = harness.browser()
+        phone.login("ann")
+        var browser = harness.browser()
+        browser.login("ann")
+        let cookie = browser.cookie
+        let hash = "SELECT encode(p_hash, 'hex') FROM users WHERE username = 'ann'"
+        let before = try harness.scalar(hash)
+        let answer = browser.post("/account/password", [("current_password", "correct horse battery"), ("new_password", new), ("new_password2", new)])
+        #expect(answer.status == .badRequest)
+        #expect(answer.text.contains("too easy to guess"))
+        #expect(answer.text.contains(reason))
+        #expect(try harness.scalar(hash) == before)
+        #expect(browser.cookie == cookie)
+        #expect(browser.get("/").status == .ok)
+        #expect(phone.get("/").status == .ok)
+        var fresh = harness.browser()
+        #expect(fresh.login("ann", new).status == .unauthorized)
+        #expect(fresh.login("ann", "correct horse battery").status == .seeOther)
+    }
+
+    @Test("PASSWORD_MIN_SCORE=0 lets a guessable password through; the length rule still holds")
+    func minimumScoreZero() throws {
+        let lenient = try AppHarness(settings: ["PASSWORD_MIN_SCORE": "0"])
+        try lenient.addUser("ann")
+        var browser = lenient.browser()
+        browser.login("ann")
+        #expect(browser.post("/account/password", [("current_password", "correct horse battery"), ("new_password", "short"), ("new_password2", "short")]).status == .badRequest)
+        let answer = browser.post("/account/password", [("current_password", "correct horse battery"), ("new_password", "password1234"), ("new_password2", "password1234")])
+        #expect(answer.status == .seeOther)
+        var fresh = lenient.browser()
+        #expect(fresh.login("ann", "password1234").status == .seeOther)
+    }
+
     @Test("Password change to 128 characters that take 1,792 bytes is accepted, and the new password signs in")
     func longInBytes() throws {
         let flags = String(repeating: "🏳️‍🌈", count: 128)  // one character, 14 bytes, each

@@ -41,6 +41,33 @@ struct RegisterPageTests {
         #expect(try harness.scalar("SELECT count(*) FROM users") == "0")
     }
 
+    @Test("A guessable password is refused with the reason, counting the username and names; nothing is created", arguments: [
+        ("newbie", "", "password1234", "a common word with digits"),
+        ("zorblax", "", "zorblax2024zorblax", "your username or name with a year"),
+        ("newbie", "Quixotic", "Quixotic2024!!", "your username or name"),
+    ])
+    func guessable(username: String, firstName: String, password: String, reason: String) throws {
+        let harness = try AppHarness(settings: ["REGISTRATION": "on"])
+        var browser = harness.browser()
+        let answer = browser.post("/auth/register", [("username", username), ("first_name", firstName), ("last_name", ""),
+                                                     ("password", password), ("password2", password)])
+        #expect(answer.status == .badRequest)
+        #expect(answer.text.contains("too easy to guess: \(reason)"))
+        #expect(answer.text.contains("value=\"\(username)\""))
+        #expect(try harness.scalar("SELECT count(*) FROM users") == "0")
+        #expect(browser.get("/").status == .seeOther)
+    }
+
+    @Test("PASSWORD_MIN_SCORE=0 registers with a guessable password")
+    func minimumScoreZero() throws {
+        let harness = try AppHarness(settings: ["REGISTRATION": "on", "PASSWORD_MIN_SCORE": "0"])
+        var browser = harness.browser()
+        let answer = browser.post("/auth/register", [("username", "newbie"), ("first_name", ""), ("last_name", ""),
+                                                     ("password", "password1234"), ("password2", "password1234")])
+        #expect(answer.status == .seeOther)
+        #expect(try harness.scalar("SELECT count(*) FROM users") == "1")
+    }
+
     @Test("Names are at most 50 characters as the users table counts them (code points); 50 are kept whole", arguments: [
         ("first_name", String(repeating: "a", count: 51)), ("last_name", String(repeating: "é", count: 51)),
         ("first_name", String(repeating: "e\u{301}", count: 26)),  // 26 characters a person sees, 52 in varchar(50)
