@@ -22,7 +22,7 @@ struct CommandFailure: Error {
 /// Parses the global options, loads the configuration and dispatches to a command.
 enum CommandLineTool {
     static let usage = """
-        usage: gatehouse [--env-file PATH] COMMAND
+        usage: gatehouse COMMAND [--env-file PATH]   (--env-file may stand anywhere)
           serve                         run the FastCGI responder
           cgi                           answer one request as a CGI program (what a bare
                                         `gatehouse` does when a web server runs it as CGI)
@@ -37,16 +37,16 @@ enum CommandLineTool {
 
     /// Runs the command line and returns the exit status.
     static func run(_ arguments: [String]) -> Int32 {
-        var rest = arguments
-        var envFile: String?
-        if rest.first == "--env-file" {
-            guard rest.count >= 2 else { return usageFailure("--env-file needs a path") }
-            envFile = rest[1]
-            rest.removeFirst(2)
-        } else if let first = rest.first, first.hasPrefix("--env-file=") {
-            envFile = String(first.dropFirst("--env-file=".count))
-            rest.removeFirst()
+        // The global option may stand anywhere: `gatehouse check-config --env-file F` must
+        // check F, not quietly check ./.env and call it ok.
+        var options = OptionParser(arguments)
+        let envFile: String?
+        do {
+            envFile = try options.value("--env-file")
+        } catch {
+            return usageFailure(error.message)
         }
+        var rest = options.remaining
         var environment = ProcessEnvironment.current()
         if rest.isEmpty {
             // Web servers start their programs without arguments: a CGI request, or a
@@ -82,7 +82,7 @@ enum CommandLineTool {
                 guard arguments.isEmpty else { throw UsageError(message: "cgi takes no arguments") }
                 return CGIResponder.run(configuration: configuration, environment: environment)
             case "migrate": return try MigrateCommand.run(configuration, arguments)
-            case "check-config": return CheckConfigCommand.run(configuration, arguments)
+            case "check-config": return try CheckConfigCommand.run(configuration, arguments)
             case "user": return try UserCommand.run(configuration, arguments)
             case "session": return try SessionCommand.run(configuration, arguments)
             case "bench-pbkdf2": return try BenchPBKDF2Command.run(configuration, arguments)

@@ -6,15 +6,18 @@ struct OptionParser {
         self.arguments = arguments
     }
 
+    /// The arguments no `value` or `values` call has taken.
+    var remaining: [String] { arguments }
+
     /// Removes and returns the value of a single-use option.
-    mutating func value(_ name: String) throws -> String? {
+    mutating func value(_ name: String) throws(UsageError) -> String? {
         let all = try values(name)
         guard all.count <= 1 else { throw UsageError(message: "\(name) given more than once") }
         return all.first
     }
 
     /// Removes and returns every value of a repeatable option.
-    mutating func values(_ name: String) throws -> [String] {
+    mutating func values(_ name: String) throws(UsageError) -> [String] {
         var found: [String] = []
         var index = 0
         while index < arguments.count {

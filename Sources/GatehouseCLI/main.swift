@@ -1,5 +1,5 @@
 import Gatehouse
 import Glibc
 
-// `gatehouse [--env-file PATH] COMMAND ...`: see `Usage.text`.
+// `gatehouse COMMAND ... [--env-file PATH]`: see `CommandLineTool.usage`.
 exit(CommandLineTool.run(Array(CommandLine.arguments.dropFirst())))

@@ -159,6 +159,46 @@ struct CommandLineTests {
         #expect(!good.output.contains("cli-test-secret-key"))
     }
 
+    @Test("--env-file is read wherever it stands, before or after the command, for every command")
+    func envFileAnywhere() throws {
+        let directory = try TestEnvironment.temporaryDirectory("gatehouse-env-file")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let broken = directory + "/broken.env"
+        let good = directory + "/good.env"
+        try "WORKERS=many\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        try "SESSION_COOKIE_NAME=from_the_file\n".write(toFile: good, atomically: true, encoding: .utf8)
+        // No command may reach its work with a configuration it was told not to use: each
+        // stops at the broken file's key, wherever the option stands.
+        let commands = [
+            ["check-config"], ["migrate"], ["serve"], ["cgi"], ["user", "list"], ["user", "add", "carol", "--scope", "admin"],
+            ["user", "passwd", "carol"], ["user", "scope", "carol", "+admin"], ["user", "remove", "carol"],
+            ["session", "list"], ["session", "revoke", "--all"], ["session", "purge"],
+        ]
+        for command in commands {
+            let placements = [["--env-file", broken] + command, command + ["--env-file", broken],
+                              [command[0], "--env-file=" + broken] + command.dropFirst()]
+            for arguments in placements {
+                let outcome = try gatehouse(arguments, input: "carol's password 1\n")
+                #expect(outcome.status == 78, "\(arguments): \(outcome.output)")
+                #expect(outcome.errors.contains("WORKERS"), "\(arguments): \(outcome.errors)")
+                #expect(!outcome.output.contains("configuration ok"), "\(arguments)")
+            }
+        }
+        for arguments in [["check-config", "--env-file", good], ["--env-file", good, "check-config"], ["check-config", "--env-file=" + good]] {
+            let checked = try gatehouse(arguments)
+            #expect(checked.status == 0, "\(arguments): \(checked.errors)")
+            #expect(checked.output.contains("SESSION_COOKIE_NAME=from_the_file"), "\(arguments)")
+        }
+        // The file's settings are the ones a command works with, not just the ones it checks.
+        _ = try gatehouse(["migrate", "--env-file", good])
+        #expect(try gatehouse(["user", "add", "carol", "--env-file", good], input: "carol's password 1\n").status == 0)
+        #expect(try gatehouse(["user", "list", "--env-file", good]).output.contains("carol"))
+        // Twice, or without its path, is a usage error; so is an argument check-config would ignore.
+        #expect(try gatehouse(["--env-file", good, "check-config", "--env-file", broken]).status == 2)
+        #expect(try gatehouse(["check-config", "--env-file"]).status == 2)
+        #expect(try gatehouse(["check-config", good]).status == 2)
+    }
+
     @Test("check-config parses the templates as serve does: both report a missing directory or a syntax error (file and line), exit 78")
     func checkConfigTemplates() throws {
         let broken = try TestEnvironment.temporaryDirectory("gatehouse-broken-templates")
