@@ -52,6 +52,7 @@ struct DeployTests {
         let css = try client.send("GET", "/static/bulma.min.css")
         #expect(css.status == 200)
         #expect(css.header("Content-Type")?.hasPrefix("text/css") == true)
+        #expect(try client.send("GET", "/static/gatehouse.css").status == 200, "\(apache.errorLog)")
         #expect(try client.send("GET", "/static/protected/index.html").status == 403)
         let anonymous = try client.send("GET", "/?tab=1")
         #expect(anonymous.status == 303, "\(apache.errorLog)")
@@ -95,12 +96,11 @@ struct DeployTests {
     @Test("plain CGI under Apache's mod_cgid, whose stdin is a connected socket, not FastCGI's listening one")
     func cgiUnderModCGID() throws {
         let database = try TestDatabase()
-        let directory = try TestEnvironment.temporaryDirectory("gatehouse-cgid")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        chmod(directory, 0o755)
-        try CGIStack.envFile(database: database).write(toFile: directory + "/gatehouse.env", atomically: true, encoding: .utf8)
-        chmod(directory + "/gatehouse.env", 0o644)  // the CGI runs as www-data
-        let apache = try ApacheServer(cgiProgram: try TestEnvironment.binary(), envFile: directory + "/gatehouse.env")
+        // The CGI runs as www-data, from copies it can reach even when the checkout lies
+        // in a directory closed to other users (a clone under /root).
+        let apache = try ApacheServer(cgiProgram: try TestEnvironment.binary()) { templates in
+            CGIStack.envFile(database: database, templates: templates)
+        }
 
         // Anonymous pages need no database, which www-data cannot reach in the test cluster.
         let form = try apache.client.send("GET", "/auth?next=/admin")

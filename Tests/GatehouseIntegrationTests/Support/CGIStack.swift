@@ -13,12 +13,12 @@ final class CGIStack {
     private var stopped = false
 
     /// The env file every CGI run reads (through `GATEHOUSE_ENV_FILE`).
-    static func envFile(database: TestDatabase) -> String {
+    static func envFile(database: TestDatabase, templates: String = TestEnvironment.repoRoot + "/templates") -> String {
         [
             "DATABASE_URL=\(DotEnv.quote(database.conninfo))",
             "SECRET_KEY=test-secret-key-0123456789abcdef-0123456789",
             // fcgiwrap starts the program in its own directory: paths must be absolute.
-            "TEMPLATES_DIR=\(TestEnvironment.repoRoot)/templates",
+            "TEMPLATES_DIR=\(templates)",
             "PBKDF2_ITERATIONS=1000",
         ].joined(separator: "\n") + "\n"
     }
