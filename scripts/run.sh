@@ -29,7 +29,8 @@ scripts/pg.sh start "$run/pg" "$pg_port"
 
 if [ ! -f .env ]; then
     secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 64)
-    cat >.env <<ENV
+    # SECRET_KEY forges CSRF tokens: the file is never readable by others, not even briefly.
+    (umask 077 && cat >.env) <<ENV
 # Written by make run on $(date -u +%Y-%m-%d); edit freely.
 SECRET_KEY=$secret
 DB_HOST=$run/pg
@@ -40,6 +41,8 @@ LISTEN=unix:$run/gatehouse.sock
 ENV
     echo "wrote .env"
 fi
+# One an earlier make run wrote readable by all is closed too.
+chmod 600 .env
 
 "$bin" check-config >/dev/null
 "$bin" migrate

@@ -69,8 +69,15 @@ public struct Listener: Sendable {
             _ = Glibc.close(fd)
             throw failure
         }
-        // The web server runs as another user; the socket's directory is what guards it.
-        _ = chmod(path, 0o666)
+        // Whoever may connect can speak FastCGI and so claim any REMOTE_ADDR or HTTPS: only
+        // this user and its group (the web server's way in) may. No one can connect before
+        // listen(), so the mode is in force before the first connection.
+        guard chmod(path, 0o660) == 0 else {
+            let failure = systemError("chmod \(path)")
+            _ = Glibc.close(fd)
+            _ = unlink(path)
+            throw failure
+        }
         guard listen(fd, backlog) == 0 else { throw systemError("listen \(path)") }
         return fd
     }

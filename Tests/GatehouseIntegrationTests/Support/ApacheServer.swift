@@ -13,11 +13,14 @@ final class ApacheServer {
     static let modules = ["mpm_event", "authz_core", "mime", "alias", "env", "setenvif", "proxy", "proxy_fcgi", "cgid"]
 
     /// deploy/apache.conf in front of the responder at `socketPath`. Apache's children run
-    /// as www-data, so the socket's directory is opened to them, and `__ROOT__` is a copy of
-    /// static/ in this server's own directory: www-data must reach it wherever the checkout
-    /// lies (a clone under /root is closed to other users).
+    /// as www-data, so the socket's directory is opened to them and the socket (mode 0660)
+    /// given their group, as a service's `Group=` would; `__ROOT__` is a copy of static/ in
+    /// this server's own directory: www-data must reach it wherever the checkout lies (a
+    /// clone under /root is closed to other users).
     convenience init(socketPath: String) throws {
         chmod((socketPath as NSString).deletingLastPathComponent, 0o755)
+        guard let group = getgrnam("www-data") else { throw ClientError("no www-data group") }
+        chown(socketPath, 0, group.pointee.gr_gid)
         let template = try String(contentsOfFile: TestEnvironment.repoRoot + "/deploy/apache.conf", encoding: .utf8)
         try self.init { port, directory in
             try ApacheServer.install(TestEnvironment.repoRoot + "/static", at: directory + "/root/static")
