@@ -79,6 +79,29 @@ struct MetricsTests {
         #expect(try stack.client.send("GET", "/metrics").text.contains("gatehouse_database_errors_total 2\n"))
     }
 
+    @Test("Behind a trusted proxy on this host, METRICS_ALLOW judges the forwarded client, not the proxy's loopback address")
+    func behindProxy() throws {
+        // As a TLS terminator on the same host would: every visitor reaches nginx from
+        // 127.0.0.1, which METRICS_ALLOW lets in by default, and names the client in X-Forwarded-For.
+        let proxied = try Stack(settings: ["TRUSTED_PROXIES": "127.0.0.1"])
+        let visitor = try proxied.client.send("GET", "/metrics", headers: ["X-Forwarded-For": "198.51.100.7"])
+        #expect(visitor.status == 404)
+        #expect(!visitor.text.contains("gatehouse_requests_total"))
+        // Only the last hop counts: what the client wrote further left proves nothing.
+        let spoofed = try proxied.client.send("GET", "/metrics", headers: ["X-Forwarded-For": "127.0.0.1, 198.51.100.7"])
+        #expect(spoofed.status == 404)
+        #expect(try proxied.client.send("GET", "/metrics").status == 200)  // a scrape on this host, no proxy between
+        #expect(proxied.stop() == 0)
+
+        // And a monitoring host listed in METRICS_ALLOW is let in through the proxy.
+        let monitored = try Stack(settings: ["TRUSTED_PROXIES": "127.0.0.1", "METRICS_ALLOW": "198.51.100.9"])
+        let scrape = try monitored.client.send("GET", "/metrics", headers: ["X-Forwarded-For": "198.51.100.9"])
+        #expect(scrape.status == 200)
+        #expect(scrape.text.contains("gatehouse_requests_total"))
+        #expect(try monitored.client.send("GET", "/metrics").status == 404)
+        #expect(monitored.stop() == 0)
+    }
+
     @Test("Addresses outside METRICS_ALLOW get the 404 page")
     func refused() throws {
         let stack = try Stack(settings: ["METRICS_ALLOW": "192.0.2.1"])
