@@ -78,6 +78,10 @@ public final class Application: Sendable {
         if response.isHTML {
             response.addSecurityHeaders()
         }
+        if request.isHTTPS {
+            // On every answer, redirects too: a browser then never again asks over http.
+            response.headers.append(Response.strictTransportSecurity)
+        }
         if request.method == "HEAD" { response.body = [] }
         metrics.recordRequest(route: routeLabel, status: response.status.code, seconds: MonotonicClock.now() - started)
         return response

@@ -7,6 +7,10 @@ extension Response {
         ("X-Content-Type-Options", "nosniff"),
     ]
 
+    /// HSTS for answers over HTTPS: browsers then use https only for a year. Not sent over
+    /// plain http, where browsers ignore it anyway.
+    static let strictTransportSecurity = (name: "Strict-Transport-Security", value: "max-age=31536000")
+
     /// `securityHeaders` as the lines of a response head, built once: every page writes them.
     static let securityHeaderLines: [UInt8] = {
         var lines: [UInt8] = []

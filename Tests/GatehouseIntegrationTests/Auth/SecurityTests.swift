@@ -200,6 +200,19 @@ struct SecurityTests {
         #expect(answer.header("Cache-Control") == "no-store")
     }
 
+    @Test("Strict-Transport-Security on every answer over https (pages, redirects, errors, sign-in), never over plain http")
+    func strictTransportSecurity() {
+        for https in [true, false] {
+            var browser = harness.browser()
+            browser.https = https
+            let answers = [browser.get("/auth"), browser.get("/"), browser.get("/nope"), browser.send("DELETE", "/auth"),
+                           browser.get("/healthz"), browser.login("victim"), browser.get("/")]
+            for answer in answers {
+                #expect(answer.header("Strict-Transport-Security") == (https ? "max-age=31536000" : nil), "\(answer.status) https=\(https)")
+            }
+        }
+    }
+
     @Test("Hostile form input gets a clear 4xx and changes nothing", arguments: [
         ("username=victim&password=%FF%FE", 400),
         ("username=vic%00tim&password=x", 400),
