@@ -23,7 +23,8 @@ start)
     sed -e "s|__LISTEN__|127.0.0.1:$port|g" -e "s|__ROOT__|$root|g" -e "s|__SOCKET__|$socket|g" "${extra[@]}" \
         "$root/deploy/nginx.conf" >"$dir/site.conf"
     # Workers run as root here only because this nginx serves a checkout that may sit in a
-    # root-only directory; a real install uses the distribution's www-data.
+    # root-only directory, and reaches the socket of a responder that root started (mode
+    # 0660, group root); a real install uses www-data in Gatehouse's group (README).
     cat >"$dir/nginx.conf" <<CONF
 user root;
 worker_processes ${NGINX_WORKERS:-1};
