@@ -6,6 +6,8 @@
 # PARAMS, a file of extra fastcgi_param lines, is included after fastcgi_params (the CGI
 # tests use it to name the program fcgiwrap runs). With PARAMS the connections are not
 # kept: fcgiwrap, unlike Gatehouse, waits on a kept connection and answers no other.
+# NGINX_LOCATIONS, a file of extra locations, is included in the server block (the gate
+# tests put apps there that echo what the shipped identity snippet lets through).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 command=${1:?usage: nginx.sh start DIR PORT SOCKET [PARAMS] | stop DIR}
@@ -16,10 +18,13 @@ start)
     port=${3:?port}
     socket=${4:?socket}
     params=${5:-}
-    mkdir -p "$dir/tmp"
+    mkdir -p "$dir/tmp" "$dir/snippets"
+    # Where deploy/nginx.conf includes it from, relative to this nginx's configuration.
+    cp "$root/deploy/gatehouse-identity.conf" "$dir/snippets/"
     extra=()
     [ -n "$params" ] && extra=(-e "s|include /etc/nginx/fastcgi_params;|& include $params;|"
                                -e "s|fastcgi_keep_conn on;|fastcgi_keep_conn off;|")
+    [ -n "${NGINX_LOCATIONS:-}" ] && extra+=(-e "s|^    location @gatehouse_login {|    include $NGINX_LOCATIONS;\n&|")
     sed -e "s|__LISTEN__|127.0.0.1:$port|g" -e "s|__ROOT__|$root|g" -e "s|__SOCKET__|$socket|g" "${extra[@]}" \
         "$root/deploy/nginx.conf" >"$dir/site.conf"
     # Workers run as root here only because this nginx serves a checkout that may sit in a

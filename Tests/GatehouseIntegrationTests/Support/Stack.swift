@@ -25,8 +25,10 @@ final class Stack {
     }
 
     /// Starts the responder (the built `gatehouse`, or `binary`) and nginx; waits until the
-    /// responder's socket exists.
-    init(database: TestDatabase? = nil, settings overrides: [String: String] = [:], binary: String? = nil) throws {
+    /// responder's socket exists. `nginxLocations`, nginx configuration text, goes into
+    /// deploy/nginx.conf's server block.
+    init(database: TestDatabase? = nil, settings overrides: [String: String] = [:], binary: String? = nil,
+         nginxLocations: String? = nil) throws {
         self.database = try database ?? TestDatabase()
         directory = try TestEnvironment.temporaryDirectory("gatehouse-stack")
         let socket = directory + "/gatehouse.sock"
@@ -48,7 +50,12 @@ final class Stack {
         }
         port = TestEnvironment.freePort()
         client = HTTPClient(port: port)
-        try Stack.script("nginx.sh", "start", directory + "/nginx", String(port), "unix:" + socket)
+        var nginxEnvironment = ProcessInfo.processInfo.environment
+        if let nginxLocations {
+            try nginxLocations.write(toFile: directory + "/locations.conf", atomically: true, encoding: .utf8)
+            nginxEnvironment["NGINX_LOCATIONS"] = directory + "/locations.conf"
+        }
+        try Stack.script("nginx.sh", "start", directory + "/nginx", String(port), "unix:" + socket, environment: nginxEnvironment)
     }
 
     /// Stops nginx only.
@@ -80,8 +87,8 @@ final class Stack {
     }
 
     /// Runs one of scripts/ and throws with its output when it fails.
-    static func script(_ name: String, _ arguments: String...) throws {
-        let outcome = try ChildProcess.run(TestEnvironment.repoRoot + "/scripts/" + name, arguments)
+    static func script(_ name: String, _ arguments: String..., environment: [String: String]? = nil) throws {
+        let outcome = try ChildProcess.run(TestEnvironment.repoRoot + "/scripts/" + name, arguments, environment: environment)
         guard outcome.status == 0 else {
             throw ClientError("scripts/\(name) \(arguments.joined(separator: " ")) failed: \(outcome.output)\(outcome.errors)")
         }
