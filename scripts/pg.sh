@@ -8,8 +8,10 @@
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 command=${1:?usage: pg.sh start DIR PORT | stop DIR}
-dir=${2:?cluster directory}
-as_postgres() { runuser -u postgres -- "$@"; }
+dir=$(realpath -m "${2:?cluster directory}")
+# From /: the caller's directory (a checkout under /root) may be closed to postgres, and
+# pg_ctl then complains that it cannot change back to it.
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 
 case "$command" in
 start)

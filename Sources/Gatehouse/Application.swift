@@ -79,7 +79,7 @@ public final class Application: Sendable {
             response.addSecurityHeaders()
         }
         if request.isHTTPS {
-            // On every answer, redirects too: a browser then never again asks over http.
+            // On every answer, redirects too: whichever a browser sees first over https sets it.
             response.headers.append(Response.strictTransportSecurity)
         }
         if request.method == "HEAD" { response.body = [] }
