@@ -9,6 +9,20 @@ pg_port=${PG_PORT:-54329}
 run="$root/.run"
 bin="$root/.build/release/gatehouse"
 mkdir -p "$run"
+# The log names users and addresses: for root's eyes only.
+(umask 077 && touch "$run/gatehouse.log") && chmod 600 "$run/gatehouse.log"
+
+# PostgreSQL runs as `postgres`, which must reach its directory. In a checkout others cannot
+# enter (a clone under /root), the cluster lives in /var/lib/gatehouse-run/ instead and
+# .run/pg points there.
+pg_dir="$run/pg"
+if ! runuser -u postgres -- test -x "$run"; then
+    outside="/var/lib/gatehouse-run/$(printf '%s' "$root" | sha256sum | cut -c1-16)"
+    mkdir -p "$outside"
+    [ -L "$pg_dir" ] || { [ -e "$pg_dir" ] && rm -rf "$pg_dir"; ln -s "$outside" "$pg_dir"; }
+    echo "the checkout is closed to user postgres: the cluster is in $outside (.run/pg links to it)"
+fi
+pg_dir=$(readlink -f "$pg_dir")
 
 responder=""
 parent=$PPID
@@ -20,12 +34,12 @@ cleanup() {
         kill -TERM "$responder" 2>/dev/null || true
         wait "$responder" 2>/dev/null || true
     fi
-    scripts/pg.sh stop "$run/pg" || true
+    scripts/pg.sh stop "$pg_dir" || true
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-scripts/pg.sh start "$run/pg" "$pg_port"
+scripts/pg.sh start "$pg_dir" "$pg_port"
 
 if [ ! -f .env ]; then
     secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=' | head -c 64)
