@@ -2,8 +2,9 @@ import GatehouseSupervision
 
 /// The whole request pipeline: routes, session cookie, error pages and headers.
 ///
-/// Immutable and shared by every worker thread; `respond(to:database:)` needs no socket,
-/// so tests drive it directly.
+/// Immutable and shared by every worker thread; `respond(to:database:sessions:)` needs no
+/// socket, and with a stand-in for the session table no PostgreSQL either for routing,
+/// guards and CSRF, so tests drive it directly.
 public final class Application: Sendable {
     /// The configuration it was built with.
     public let configuration: Configuration
@@ -39,12 +40,18 @@ public final class Application: Sendable {
     }
 
     /// Answers one request.
-    public func respond(to request: Request, database: DatabaseConnection) -> Response {
+    /// - Parameters:
+    ///   - database: this worker thread's connection.
+    ///   - sessions: where the session is looked up instead of the session table on
+    ///     `database` (tests); handlers still run their other statements on `database`.
+    public func respond(to request: Request, database: DatabaseConnection,
+                        sessions: (any SessionLookup & AnyObject)? = nil) -> Response {
         let started = MonotonicClock.now()
         var routeLabel = "unmatched"
         let cookies = CookieHeader(request.headers["cookie"])
         let presented = cookies.uniqueValue(named: configuration.sessionCookieName).flatMap(SessionToken.init(cookieValue:))
-        var context = RequestContext(request: request, application: self, database: database, presentedToken: presented)
+        var context = RequestContext(request: request, application: self, database: database, sessionLookup: sessions,
+                                     presentedToken: presented)
 
         let match = router.match(method: request.method, path: request.path)
         var kind = Router.Kind.browser
