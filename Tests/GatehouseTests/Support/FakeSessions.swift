@@ -1,0 +1,29 @@
+@testable import Gatehouse
+
+/// A session lookup that answers from a table the test fills: the stand-in for the
+/// `session` table behind `Application.respond(to:database:sessions:)`.
+///
+/// It records every token it is asked about, so a test can tell how often the pipeline
+/// looked (once per request at most; never for a malformed cookie).
+final class FakeSessions: SessionLookup {
+    private var sessions: [SessionToken: SessionStore.Found] = [:]
+    /// The tokens looked up so far, in order.
+    private(set) var lookups: [SessionToken] = []
+
+    /// Adds a live session for a new user and returns its token.
+    /// - Parameters:
+    ///   - username: the user's name; the user id and session id are numbered in order.
+    ///   - scopes: the user's scopes.
+    func signIn(_ username: String, firstName: String? = nil, scopes: [String] = ["authenticated"]) -> SessionToken {
+        let token = SessionToken.generate()
+        let id = sessions.count + 1
+        let user = User(id: id, username: username, firstName: firstName, lastName: nil, scopes: scopes)
+        sessions[token] = SessionStore.Found(sessionID: 100 + id, user: user)
+        return token
+    }
+
+    func lookup(_ token: SessionToken) throws(DatabaseError) -> SessionStore.Found? {
+        lookups.append(token)
+        return sessions[token]
+    }
+}
