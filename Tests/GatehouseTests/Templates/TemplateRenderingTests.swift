@@ -13,11 +13,48 @@ struct TemplateRenderingTests {
         "user": ["username": "ann", "is_admin": false, "is_super": false],
     ]
 
-    @Test("the signed-in home page renders byte for byte as pinned")
+    @Test("the signed-in home page renders the real templates line for line")
     func homePage() throws {
-        let library = try TemplateLibrary(directory: Self.templatesDirectory)
-        let output = library.render("home", Self.signedInHome)
-        #expect(output == Self.expectedHome)
+        let output = RepoTemplates.library.render("home", Self.signedInHome)
+        let expected = try ExpectedPage(page: RepoTemplates.source("home"), layout: RepoTemplates.source("layout"), shown: [
+            "user": true, "flash": false, "scopes": true, "user.is_admin": false, "user.is_super": false,
+        ])
+        expected.check(output)
+        // The values, where the lines above only pinned the text around them.
+        let lines = ExpectedPage.split(output).map { $0.trimmingCharacters(in: .whitespaces) }
+        for line in [
+            "<title>Home · Gatehouse</title>",
+            "<a class=\"navbar-item is-active\" href=\"/\">Home</a>",
+            "<a class=\"navbar-item\" href=\"/account\">Account</a>",
+            "<div class=\"navbar-item navbar-user\">Signed in as&nbsp;<strong>ann</strong></div>",
+            "<input type=\"hidden\" name=\"csrf_token\" value=\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ\">",
+            "<h1 class=\"title is-3\">Welcome, Ann!</h1>",
+            "<p class=\"subtitle is-6\">You are signed in as <strong>ann</strong>.</p>",
+            "<span class=\"tag is-info is-light\">read</span><span class=\"tag is-info is-light\">write</span>",
+        ] {
+            #expect(lines.contains(line), "\(line)")
+        }
+        // The admin and super links are inline sections: their lines stay, empty.
+        #expect(lines.filter(\.isEmpty).count == 3)
+        #expect(!output.contains("/admin") && !output.contains("/super") && !output.contains("{{"))
+    }
+
+    @Test("an admin's home page without scopes shows the admin cards and escapes every value")
+    func adminHomePage() throws {
+        let model: TemplateValue = [
+            "greeting": "<Ann & \"co\">", "username": "ann'", "scopes": [],
+            "csrf_token": "t", "flash": ["kind": "success", "text": "Saved <b>"],
+            "user": ["username": "ann'", "is_admin": true, "is_super": true],
+        ]
+        let output = RepoTemplates.library.render("home", model)
+        let expected = try ExpectedPage(page: RepoTemplates.source("home"), layout: RepoTemplates.source("layout"), shown: [
+            "user": true, "flash": true, "scopes": false, "user.is_admin": true, "user.is_super": true,
+        ])
+        expected.check(output)
+        #expect(output.contains("Welcome, &lt;Ann &amp; &quot;co&quot;&gt;!"))
+        #expect(output.contains("<strong>ann&#39;</strong>"))
+        #expect(output.contains(">Saved &lt;b&gt;</div>"))
+        #expect(output.contains("href=\"/admin\">Admin</a>") && output.contains("href=\"/super\">Super</a>"))
     }
 
     @Test("a recursive partial renders every level, each indented further")
@@ -51,7 +88,7 @@ struct TemplateRenderingTests {
 
     @Test("a page renders the same every time and for every model")
     func repeatedRenders() throws {
-        let library = try TemplateLibrary(directory: Self.templatesDirectory)
+        let library = RepoTemplates.library
         let first = library.render("home", Self.signedInHome)
         #expect(library.render("home", Self.signedInHome) == first)
         var admin = Self.signedInHome
@@ -72,93 +109,4 @@ struct TemplateRenderingTests {
         let output = library.render("rows", ["items": .list(Array(repeating: 1, count: 10_050))])
         #expect(output == String(repeating: "r", count: 10_000))
     }
-
-    /// `templates/` of the package, found by walking up from this file.
-    static let templatesDirectory: String = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/" {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) { break }
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("templates").path
-    }()
-
-    /// `templates/home.html` in `layout.html` for `signedInHome`.
-    static let expectedHome = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-          <meta charset="utf-8">
-          <meta name="viewport" content="width=device-width, initial-scale=1">
-          <title>Home · Gatehouse</title>
-          <link rel="icon" href="/static/gatehouse.svg" type="image/svg+xml">
-          <link rel="stylesheet" href="/static/bulma.min.css">
-          <link rel="stylesheet" href="/static/gatehouse.css">
-        </head>
-        <body>
-          <nav class="navbar is-dark" aria-label="main navigation">
-            <div class="container">
-              <input class="navbar-toggle" id="navbar-toggle" type="checkbox" aria-label="Show the menu">
-              <div class="navbar-brand">
-                <a class="navbar-item brand" href="/">
-                  <img src="/static/gatehouse.svg" alt="" width="28" height="28">
-                  <span>Gatehouse</span>
-                </a>
-                <label class="navbar-burger" for="navbar-toggle" aria-hidden="true">
-                  <span></span><span></span><span></span>
-                </label>
-              </div>
-              <div class="navbar-menu">
-                <div class="navbar-start">
-                  <a class="navbar-item is-active" href="/">Home</a>
-                  <a class="navbar-item" href="/account">Account</a>
-                  
-                  
-                </div>
-                <div class="navbar-end">
-                  <div class="navbar-item navbar-user">Signed in as&nbsp;<strong>ann</strong></div>
-                  <div class="navbar-item">
-                    <form method="post" action="/auth/logout">
-                      <input type="hidden" name="csrf_token" value="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ">
-                      <button class="button is-light is-small" type="submit">Sign out</button>
-                    </form>
-                  </div>
-                </div>
-              </div>
-            </div>
-          </nav>
-          <main class="section">
-            <div class="container">
-              <div class="page-header">
-                <h1 class="title is-3">Welcome, Ann!</h1>
-                <p class="subtitle is-6">You are signed in as <strong>ann</strong>.</p>
-              </div>
-              <div class="box">
-                <h2 class="title is-6 mb-3">Your scopes</h2>
-                <div class="tags mb-2">
-                  <span class="tag is-info is-light">read</span><span class="tag is-info is-light">write</span>
-                </div>
-                <p class="help">Scopes decide which pages and protected sites you may open.</p>
-              </div>
-              <div class="columns is-multiline">
-                <div class="column is-one-third-desktop is-half-tablet">
-                  <a class="box link-card" href="/account">
-                    <h2 class="title is-5">Your account</h2>
-                    <p>Change your password and see where you are signed in.</p>
-                  </a>
-                </div>
-              </div>
-
-            </div>
-          </main>
-          <footer class="site-footer">
-            <div class="container">
-              <p><strong>Gatehouse</strong> · sign-in for sites behind nginx</p>
-              <p>One cookie, <code>session</code>, keeps you signed in; it holds no personal data.</p>
-            </div>
-          </footer>
-        </body>
-        </html>
-
-        """
 }
