@@ -123,22 +123,27 @@ struct SupervisionTests {
         try Stack.waitFor { Self.children(of: stack.responderPID).count == 2 }
         let before = Set(Self.children(of: stack.responderPID))
         let failures = Mutex(0)
+        let answered = Atomic(0)
         let done = Atomic(false)
         let client = stack.client
         let load = Thread {
             while !done.load(ordering: .relaxed) {
                 if (try? client.send("GET", "/auth"))?.status != 200 { failures.withLock { $0 += 1 } }
+                answered.add(1, ordering: .relaxed)
             }
         }
         load.start()
+        // The reload starts under load, and the new workers answer a run of requests too.
+        try Stack.waitFor { answered.load(ordering: .relaxed) >= 10 }
         kill(stack.responderPID, SIGHUP)
         try Stack.waitFor(seconds: 10) {
             let now = Set(Self.children(of: stack.responderPID))
             return now.count == 2 && now.isDisjoint(with: before)
         }
-        usleep(300_000)
+        let afterReload = answered.load(ordering: .relaxed)
+        try Stack.waitFor { answered.load(ordering: .relaxed) >= afterReload + 20 }
         done.store(true, ordering: .relaxed)
-        while !load.isFinished { usleep(10_000) }
+        try Stack.waitFor { load.isFinished }
         #expect(failures.withLock { $0 } == 0)
         #expect(stack.stop() == 0)
     }
@@ -156,10 +161,11 @@ struct SupervisionTests {
         let home = templates + "/home.html"
         try (String(contentsOfFile: home, encoding: .utf8) + "{{#broken}}").write(toFile: home, atomically: true, encoding: .utf8)
         kill(stack.responderPID, SIGHUP)
-        usleep(600_000)
+        // Logged once the replacement that would not start has been reaped, and the
+        // reload given up.
+        try Stack.waitFor { stack.responderLog.contains("reload_failed") }
         #expect(Self.children(of: stack.responderPID) == before)
         for _ in 0..<10 { #expect(try stack.client.send("GET", "/auth").status == 200) }
-        #expect(stack.responderLog.contains("reload_failed"))
         #expect(stack.stop() == 0)
     }
 
@@ -171,7 +177,7 @@ struct SupervisionTests {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "WORKERS": "1", "PBKDF2_ITERATIONS": "3000000"])
         let started = Date()
         let signIn = try BackgroundSignIn(stack, "nobody", "not a password")
-        usleep(100_000)  // the sign-in is now hashing
+        try signIn.waitUntilHashing()
         for _ in 0..<5 { #expect(try stack.client.send("GET", "/auth").status == 200) }
         let pagesEnded = Date()
         let ended = signIn.wait().ended
@@ -249,7 +255,8 @@ struct SupervisionTests {
         let kept = try FastCGIConnection(path: stack.directory + "/gatehouse.sock")
         #expect(try kept.get("/healthz", keep: true).hasPrefix("Status: 200"))
         let login = try BackgroundSignIn(stack, "nobody", "not a password")
-        usleep(100_000)  // the login is now hashing inside the worker
+        try login.waitUntilHashing()
+        #expect(!login.isAnswered)
         kill(stack.responderPID, SIGTERM)
         #expect(kept.closesWithin(0.3))
         #expect(login.wait().status == 401)
@@ -258,39 +265,15 @@ struct SupervisionTests {
 
     @Test("SIGTERM lets an in-flight login finish, then exits 0")
     func drain() throws {
-        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "400000"])
-        let hasher = PasswordHasher(iterations: 400_000)
+        // Hashes long enough (most of a second) that SIGTERM surely comes in the middle.
+        let stack = try Stack(settings: ["WORKER_PROCESSES": "1", "PBKDF2_ITERATIONS": "3000000"])
+        let hasher = PasswordHasher(iterations: 3_000_000)
         try UserStore(database: stack.database.connect()).add(username: "slow", firstName: nil, lastName: nil, scopes: [], password: hasher.hash("slow password 1"))
         let login = try BackgroundSignIn(stack, "slow", "slow password 1")
-        usleep(50_000)  // the login is now hashing inside the worker
+        try login.waitUntilHashing()
+        #expect(!login.isAnswered)
         kill(stack.responderPID, SIGTERM)
         #expect(login.wait().status == 303)
         #expect(stack.stop() == 0)
-    }
-
-    /// A sign-in POSTed from another thread, with the form's CSRF token and cookie.
-    final class BackgroundSignIn: Sendable {
-        private let outcome = Mutex<(status: Int?, ended: Date)?>(nil)
-
-        /// Fetches the sign-in form, then POSTs it from a new thread.
-        init(_ stack: Stack, _ username: String, _ password: String) throws {
-            let form = try stack.client.send("GET", "/auth")
-            let cookie = try #require(form.cookie("session"))
-            let csrf = try #require(hiddenValue("csrf_token", in: form.text))
-            let client = stack.client
-            Foundation.Thread { [self] in
-                let answer = try? client.post("/auth", form: [("csrf_token", csrf), ("username", username), ("password", password)],
-                                              headers: ["Cookie": "session=\(cookie)"])
-                outcome.withLock { $0 = (answer?.status, Date()) }
-            }.start()
-        }
-
-        /// Waits for the answer: its status (nil when the request failed) and when it came.
-        func wait() -> (status: Int?, ended: Date) {
-            while true {
-                if let outcome = outcome.withLock({ $0 }) { return outcome }
-                usleep(10_000)
-            }
-        }
     }
 }
