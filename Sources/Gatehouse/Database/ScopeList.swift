@@ -1,10 +1,8 @@
 /// Scopes as the original design stores them: a JSON array of strings in `users.scope`.
+///
+/// Only read here. Writes are PostgreSQL's own (`to_jsonb`, `||`, `-` in `UserStore`), so a
+/// stored name holding quotes can never be written back as two names.
 enum ScopeList {
-    /// `["a","b"]` for scopes that passed `Username.isValidScope` (no escaping needed).
-    static func json(_ scopes: [String]) -> String {
-        "[" + scopes.map { "\"\($0)\"" }.joined(separator: ",") + "]"
-    }
-
     /// The strings of the JSON array `text` (`scope::text`, as PostgreSQL prints jsonb:
     /// `["admin", "super"]`), in order. Elements that are not strings grant nothing, and
     /// anything but an array (null, an object, broken text) is no scopes at all.

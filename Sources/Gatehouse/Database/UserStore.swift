@@ -70,9 +70,9 @@ public struct UserStore {
         do {
             let result = try database.query("""
                 INSERT INTO users (username, first_name, last_name, p_hash, p_salt, p_iterations, scope, info)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, '{}'::jsonb) RETURNING id
+                VALUES ($1, $2, $3, $4, $5, $6, to_jsonb($7::text[]), '{}'::jsonb) RETURNING id
                 """, [username, firstName, lastName, Bytea.encode(password.hash), Bytea.encode(password.salt),
-                      String(password.iterations), ScopeList.json(all)])
+                      String(password.iterations), TextArray.literal(all)])
             return result.scalar().flatMap { Int($0) } ?? 0
         } catch {
             // Two admins adding the same name at once: the unique index decides.
@@ -96,15 +96,34 @@ public struct UserStore {
         try database.query("SELECT count(*) FROM users").scalar().flatMap { Int($0) } ?? 0
     }
 
-    /// Adds and removes scopes of `username` in one statement.
+    /// Removes `remove`, then appends those of `add` not yet held (in the order given).
+    /// `scope` is the stored array, or an empty one when an adopted row holds something
+    /// else there (an object, a bare string: they grant nothing when read either), so an
+    /// object's keys are never taken for scopes and a stray `"admin"` never becomes one.
+    /// One UPDATE builds the new array in PostgreSQL: two changes at once both land
+    /// (the second re-reads the row the first wrote) and no name is ever re-serialised here.
+    static let changeScopesSQL = """
+        UPDATE users SET scope = (
+            SELECT kept || COALESCE((SELECT jsonb_agg(added.name ORDER BY added.position)
+                                     FROM unnest($2::text[]) WITH ORDINALITY AS added(name, position)
+                                     WHERE NOT kept ? added.name), '[]'::jsonb)
+            FROM (SELECT CASE jsonb_typeof(scope) WHEN 'array' THEN scope ELSE '[]'::jsonb END - $3::text[] AS kept) AS current
+        )
+        WHERE username = $1
+        RETURNING scope::text
+        """
+
+    /// Adds and removes scopes of `username` in one atomic statement; a scope both added
+    /// and removed ends up held.
     /// - Returns: the scopes afterwards.
+    /// - Throws: `Failure.invalidScope` before anything changes, `.unknown`, or `DatabaseError`.
     public func changeScopes(username: String, add: [String], remove: [String]) throws -> [String] {
         for scope in add + remove where !Username.isValidScope(scope) { throw Failure.invalidScope(scope) }
-        guard let user = try find(username: username) else { throw Failure.unknown(username) }
-        var scopes = user.scopes.filter { !remove.contains($0) }
-        for scope in add where !scopes.contains(scope) { scopes.append(scope) }
-        _ = try database.query("UPDATE users SET scope = $2::jsonb WHERE id = $1", [String(user.id), ScopeList.json(scopes)])
-        return scopes
+        var adding: [String] = []
+        for scope in add where !adding.contains(scope) { adding.append(scope) }
+        let result = try database.query(UserStore.changeScopesSQL, [username, TextArray.literal(adding), TextArray.literal(remove)])
+        guard let json = result.scalar() else { throw Failure.unknown(username) }
+        return ScopeList.scopes(json: json)
     }
 
     /// Removes `username`; their sessions go with them (foreign key cascade).

@@ -15,8 +15,10 @@ enum GateCheck {
         // Built in one pass: the generic `joined(separator:)` costs more than the rest of
         // this answer's headers.
         var spaced = "", commas = ""
-        for (index, scope) in user.scopes.enumerated() {
-            if index > 0 {
+        // Only names an admin could have given: an adopted row's `x,super` or `x super`
+        // would read as `super` to an app that splits these lists.
+        for scope in user.scopes where Username.isValidScope(scope) {
+            if !spaced.isEmpty {
                 spaced += " "
                 commas += ","
             }

@@ -44,9 +44,13 @@ enum UserCommand {
             var add: [String] = []
             var remove: [String] = []
             for change in rest.dropFirst() {
-                if change.hasPrefix("+") { add.append(String(change.dropFirst())) }
-                else if change.hasPrefix("-") { remove.append(String(change.dropFirst())) }
-                else { throw UsageError(message: "scope changes look like +admin or -admin, not \(change)") }
+                let scope = String(change.dropFirst())
+                guard change.hasPrefix("+") || change.hasPrefix("-") else {
+                    throw UsageError(message: "scope changes look like +admin or -admin, not \(change)")
+                }
+                // Checked before any change is made, so a bad name alters nothing.
+                guard Username.isValidScope(scope) else { throw UsageError(message: UserStore.Failure.invalidScope(scope).description) }
+                if change.hasPrefix("+") { add.append(scope) } else { remove.append(scope) }
             }
             let scopes = try users.changeScopes(username: name, add: add, remove: remove)
             audit.record("scope_changed", username: name, address: "cli", detail: "scopes=\(scopes.joined(separator: ","))")

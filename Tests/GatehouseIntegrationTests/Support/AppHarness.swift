@@ -33,6 +33,17 @@ final class AppHarness {
         application = try Application(configuration: configuration)
     }
 
+    /// An instance of its own (Application and connection) on the database `conninfo`
+    /// names, made on the calling thread: for tests that run instances side by side.
+    init(joining conninfo: String) throws {
+        database = TestDatabase(conninfo: conninfo)
+        connection = database.connect()
+        var environment = Stack.settings(database: database, socket: "/tmp/unused.sock", overrides: [:])
+        environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
+        configuration = try Configuration.load(envFile: nil, environment: environment)
+        application = try Application(configuration: configuration)
+    }
+
     /// A fresh browser with no cookie yet.
     func browser(address: String = "203.0.113.5") -> Browser {
         Browser(harness: self, address: address)

@@ -24,9 +24,4 @@ struct ScopeListTests {
         #expect(ScopeList.scopes(json: text).isEmpty)
     }
 
-    @Test("What json() writes reads back")
-    func roundTrip() {
-        let scopes = ["authenticated", "admin", "reports.read", "team:ops"]
-        #expect(ScopeList.scopes(json: ScopeList.json(scopes)) == scopes)
-    }
 }
