@@ -31,7 +31,9 @@ enum CommandLineTool {
           user add NAME [--first-name F] [--last-name L] [--scope S]...
           user passwd NAME              set a password (prompt, or one line of stdin)
           user scope NAME +S -S ...     add or remove scopes
-          user list | user remove NAME
+          user list [--search Q] [--after NAME | --before NAME] [--limit N] [--count]
+                                        50 users a page by username; Q: username or name prefix
+          user remove NAME
           session list [NAME] | session revoke NAME|--all | session purge
         """
 

@@ -67,6 +67,14 @@ public enum Migrations {
             CREATE INDEX IF NOT EXISTS login_failure_user_idx ON login_failure (username, at);
             CREATE INDEX IF NOT EXISTS login_failure_address_idx ON login_failure (address, at);
             """),
+        // Prefix search on /admin and `user list` (see `UserStore.searchedExpressions`):
+        // text_pattern_ops lets `LIKE 'abc%'` use the index under any collation.
+        Migration(version: 7, name: "user search indexes", sql: """
+            CREATE INDEX IF NOT EXISTS users_username_prefix_idx ON users (lower(username) text_pattern_ops);
+            CREATE INDEX IF NOT EXISTS users_full_name_prefix_idx
+                ON users (lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) text_pattern_ops);
+            CREATE INDEX IF NOT EXISTS users_last_name_prefix_idx ON users (lower(last_name) text_pattern_ops);
+            """),
     ]
 
     /// The newest version this build knows.

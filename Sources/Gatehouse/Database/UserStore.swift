@@ -83,12 +83,7 @@ public struct UserStore {
 
     /// The user named `username`, or `nil`.
     public func find(username: String) throws(DatabaseError) -> User? {
-        try list(where: "username = $1", [username]).first
-    }
-
-    /// Every user, by username.
-    public func all() throws(DatabaseError) -> [User] {
-        try list(where: "true", [])
+        try users(where: "username = $1", [username]).first
     }
 
     /// How many users exist.
@@ -132,10 +127,11 @@ public struct UserStore {
         guard result.affectedRows == 1 else { throw Failure.unknown(username) }
     }
 
-    private func list(where condition: String, _ parameters: [String?]) throws(DatabaseError) -> [User] {
+    /// The users matching `condition` (fixed SQL text; values only as `parameters`).
+    func users(where condition: String, _ parameters: [String?], order: String = "username", limit: Int? = nil) throws(DatabaseError) -> [User] {
         try database.query("""
             SELECT id, username, first_name, last_name, scope::text
-            FROM users WHERE \(condition) ORDER BY username
+            FROM users WHERE \(condition) ORDER BY \(order)\(limit.map { " LIMIT \($0)" } ?? "")
             """, parameters).rows.compactMap { row in
             guard let id = row[0].flatMap({ Int($0) }), let username = row[1] else { return nil }
             let scopes = ScopeList.scopes(json: row[4] ?? "")

@@ -1,17 +1,28 @@
-/// `/admin` (scope `admin` or `super`): users and their scopes, editable; ending a user's
-/// sessions. Only `super` may grant or remove `super`.
+/// `/admin` (scope `admin` or `super`): users and their scopes, editable, 50 a page with a
+/// prefix search; ending a user's sessions. Only `super` may grant or remove `super`.
 enum AdminPage {
+    /// `GET /admin`: `q` (a username or name prefix) and `after`/`before` (a username).
     static func show(_ context: inout RequestContext) throws -> Response {
-        try render(&context)
+        _ = try context.requireScope("admin") { $0.isAdmin }
+        let query = context.request.queryItems
+        let listing: UserListing
+        do {
+            listing = try UserListing(search: query["q"], after: query["after"], before: query["before"])
+        } catch {
+            throw HTTPError(.badRequest, error.description)
+        }
+        return try render(&context, listing: listing)
     }
 
-    static func render(_ context: inout RequestContext, error: String? = nil, status: HTTPStatus = .ok) throws -> Response {
+    /// The page of users `listing` names, with live-session counts for those shown only.
+    static func render(_ context: inout RequestContext, listing: UserListing, error: String? = nil,
+                       status: HTTPStatus = .ok) throws -> Response {
         let admin = try context.requireScope("admin") { $0.isAdmin }
-        let users = try UserStore(database: context.database).all()
-        let counts = try SessionAdmin(database: context.database).liveCounts()
+        let page = try UserStore(database: context.database).page(listing)
+        let counts = try SessionAdmin(database: context.database).liveCounts(userIDs: page.users.map(\.id))
         let canGrantSuper = admin.has("super")
         var values: TemplateObject = [
-            "users": .list(users.map { user in
+            "users": .list(page.users.map { user in
                 .object([
                     "username": .string(user.username),
                     "name": .string([user.firstName, user.lastName].compactMap { $0 }.joined(separator: " ")),
@@ -21,15 +32,64 @@ enum AdminPage {
                     "scopes": .list(user.scopes.map { scope in
                         .object([
                             "name": .string(scope),
-                            "removable": .bool(scope != "super" || canGrantSuper),
+                            // A name no admin could have typed (an adopted row's) is shown, not offered.
+                            "removable": .bool((scope != "super" || canGrantSuper) && Username.isValidScope(scope)),
                         ])
                     }),
                 ])
             }),
             "can_grant_super": .bool(canGrantSuper),
+            "shown": .int(page.users.count),
         ]
+        addNavigation(listing, page, to: &values)
         if let error { values["error"] = .string(error) }
         return context.page("admin", status: status, values)
+    }
+
+    /// The search box's value, the links to the first, previous and next pages, and the
+    /// page's own position (carried by every form so a change returns to this page).
+    static func addNavigation(_ listing: UserListing, _ page: UserListing.Page, to values: inout TemplateObject) {
+        if let search = listing.search { values["search"] = .string(search) }
+        switch listing.position {
+        case .first:
+            if page.users.isEmpty, listing.search == nil { values["no_users"] = .bool(true) }
+        case .after(let name):
+            values["page_after"] = .string(name)
+            values["first_link"] = .string(link(search: listing.search))
+        case .before(let name):
+            values["page_before"] = .string(name)
+            values["first_link"] = .string(link(search: listing.search))
+        }
+        if let after = page.nextAfter { values["next_link"] = .string(link(search: listing.search, ("after", after))) }
+        if let before = page.previousBefore { values["previous_link"] = .string(link(search: listing.search, ("before", before))) }
+    }
+
+    /// `/admin` with the search and position as a query, each value percent-encoded.
+    static func link(search: String?, _ position: (String, String)? = nil, flash: String? = nil) -> String {
+        var items: [(String, String)] = []
+        if let flash { items.append(("flash", flash)) }
+        if let search { items.append(("q", search)) }
+        if let position { items.append(position) }
+        guard !items.isEmpty else { return "/admin" }
+        return "/admin?" + items.map { "\($0.0)=\(PercentEncoding.queryValue($0.1))" }.joined(separator: "&")
+    }
+
+    /// Where a form posted from a page returns to: that page (its `q`, `after`, `before`
+    /// fields), or the first when they are absent or unusable.
+    static func returnListing(_ fields: FormFields) -> UserListing {
+        (try? UserListing(search: fields["q"], after: fields["after"], before: fields["before"]))
+            ?? UserListing.firstPage
+    }
+
+    /// `/admin` at `listing`'s page with a flash notice.
+    static func redirect(to listing: UserListing, flash: String) -> Response {
+        var position: (String, String)?
+        switch listing.position {
+        case .first: position = nil
+        case .after(let name): position = ("after", name)
+        case .before(let name): position = ("before", name)
+        }
+        return .redirect(to: link(search: listing.search, position, flash: flash))
     }
 
     /// `POST /admin/users/scope`: `username`, `scope`, `action` = add|remove.
@@ -43,7 +103,8 @@ enum AdminPage {
             throw HTTPError(.badRequest, "The action must be add or remove.")
         }
         guard Username.isValidScope(scope) else {
-            return try render(&context, error: "A scope is 1 to 64 letters, digits or _ . : - characters.", status: .badRequest)
+            return try render(&context, listing: returnListing(fields),
+                              error: "A scope is 1 to 64 letters, digits or _ . : - characters.", status: .badRequest)
         }
         if scope == "super", !admin.has("super") {
             throw GuardFailure.forbidden(required: "super")
@@ -58,7 +119,7 @@ enum AdminPage {
         }
         context.audit.record("scope_changed", username: username, address: context.clientAddress,
                              detail: "by=\(admin.username) \(action)=\(scope) scopes=\(scopes.joined(separator: ","))")
-        return .redirect(to: "/admin?flash=" + (action == "add" ? "scope-added" : "scope-removed"))
+        return redirect(to: returnListing(fields), flash: action == "add" ? "scope-added" : "scope-removed")
     }
 
     /// `POST /admin/users/revoke`: ends every session of `username`.
@@ -75,6 +136,6 @@ enum AdminPage {
         let ended = try SessionAdmin(database: context.database).revoke(username: username)
         context.audit.record("sessions_revoked", username: username, address: context.clientAddress,
                              detail: "by=\(admin.username) count=\(ended)")
-        return .redirect(to: "/admin?flash=sessions-ended")
+        return redirect(to: returnListing(fields), flash: "sessions-ended")
     }
 }

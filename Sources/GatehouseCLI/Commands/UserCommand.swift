@@ -56,16 +56,7 @@ enum UserCommand {
             audit.record("scope_changed", username: name, address: "cli", detail: "scopes=\(scopes.joined(separator: ","))")
             print("\(name): \(scopes.joined(separator: " "))")
         case "list":
-            if rest == ["--count"] {
-                print(try users.count())
-                return ExitStatus.ok
-            }
-            guard rest.isEmpty else { throw UsageError(message: "user list takes no arguments") }
-            let all = try users.all()
-            let rows = all.map { user in
-                [user.username, [user.firstName, user.lastName].compactMap { $0 }.joined(separator: " "), user.scopes.joined(separator: " ")]
-            }
-            print(Table.render(header: ["USERNAME", "NAME", "SCOPES"], rows: rows))
+            try list(users, rest)
         case "remove":
             let name = try OptionParser(rest).singlePositional("user remove NAME")
             try users.remove(username: name)
@@ -75,5 +66,57 @@ enum UserCommand {
             throw UsageError(message: "unknown user action \(action)")
         }
         return ExitStatus.ok
+    }
+
+    /// `user list [--search Q|-q Q] [--after NAME|--before NAME] [--limit N] [--count]`: one
+    /// page, by username; the command for the next page goes to stderr, the table to stdout.
+    private static func list(_ users: UserStore, _ arguments: [String]) throws {
+        var options = OptionParser(arguments)
+        let searches = try [options.value("--search"), options.value("-q")].compactMap { $0 }
+        let after = try options.value("--after")
+        let before = try options.value("--before")
+        let limitText = try options.value("--limit")
+        let countOnly = options.remaining.contains("--count")
+        guard searches.count <= 1, options.remaining.allSatisfy({ $0 == "--count" }) else {
+            throw UsageError(message: "usage: user list [--search Q] [--after NAME | --before NAME] [--limit N] [--count]")
+        }
+        guard let limit = limitText.map({ Int($0) }) ?? UserListing.pageSize else {
+            throw UsageError(message: "--limit takes a number from 1 to \(UserListing.maxLimit)")
+        }
+        let listing: UserListing
+        do {
+            listing = try UserListing(search: searches.first, after: after, before: before, limit: limit)
+        } catch {
+            throw UsageError(message: error.description)
+        }
+        if countOnly {
+            print(try users.count(matching: listing.search))
+            return
+        }
+        let page = try users.page(listing)
+        let rows = page.users.map { user in
+            [user.username, [user.firstName, user.lastName].compactMap { $0 }.joined(separator: " "), user.scopes.joined(separator: " ")]
+        }
+        print(Table.render(header: ["USERNAME", "NAME", "SCOPES"], rows: rows))
+        if let next = page.nextAfter {
+            var command = ["gatehouse user list"]
+            if let search = listing.search { command.append("--search " + shellQuoted(search)) }
+            if limitText != nil { command.append("--limit \(limit)") }
+            command.append("--after " + shellQuoted(next))
+            printError("more users: \(command.joined(separator: " "))")
+        }
+    }
+
+    /// `text` as one shell word: bare when it is plainly safe, else in single quotes.
+    private static func shellQuoted(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_.@:-".unicodeScalars.contains(scalar))
+        }
+        guard !plain else { return text }
+        var quoted = "'"
+        for character in text {
+            quoted += character == "'" ? "'\\''" : String(character)
+        }
+        return quoted + "'"
     }
 }
