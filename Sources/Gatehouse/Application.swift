@@ -109,6 +109,13 @@ public final class Application: Sendable {
             }
         } catch let error as HTTPError {
             return errorPage(error, context)
+        } catch is HashingPool.Busy {
+            // Refused before any password was judged: nothing is counted or changed, and
+            // no thread waits. Retry-After tells scripts; people read the page.
+            var response = refusal(HTTPError(.serviceUnavailable,
+                "Too many passwords are being checked at this moment. Please try again in a few seconds."), route.kind, context)
+            response.headers.append(("Retry-After", String(HashingPool.Busy.retryAfterSeconds)))
+            return response
         } catch let error as DatabaseError {
             metrics.recordDatabaseError()
             Log.event("database_error", ["detail": error.description])

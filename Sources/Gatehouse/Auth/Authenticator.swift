@@ -14,16 +14,19 @@ struct Authenticator {
     /// The user id when `password` is right for `username`, else `nil`.
     ///
     /// A correct password stored with another iteration count (such as the original
-    /// design's 100000) is rehashed at the configured count on the spot.
-    func verify(username: String, password: String) throws(DatabaseError) -> Int? {
+    /// design's 100000) is rehashed at the configured count on the spot, unless the hashing
+    /// pool is full by then: it is rehashed at a later sign-in instead.
+    /// - Throws: `HashingPool.Busy` when the password could not be checked (nothing is
+    ///   judged: it is neither right nor wrong), or a `DatabaseError`.
+    func verify(username: String, password: String) throws -> Int? {
         guard Username.isValid(username), let credentials = try users.credentials(username: username),
               let stored = credentials.password else {
-            HashingPool.shared.run { [hasher] in hasher.dummyVerify(password) }
+            try HashingPool.shared.run { [hasher] in hasher.dummyVerify(password) }
             return nil
         }
-        guard HashingPool.shared.run({ [hasher] in hasher.verify(password, against: stored) }) else { return nil }
-        if hasher.needsRehash(stored) {
-            try users.setPassword(userID: credentials.userID, HashingPool.shared.run { [hasher] in hasher.hash(password) })
+        guard try HashingPool.shared.run({ [hasher] in hasher.verify(password, against: stored) }) else { return nil }
+        if hasher.needsRehash(stored), let fresh = try? HashingPool.shared.run({ [hasher] in hasher.hash(password) }) {
+            try users.setPassword(userID: credentials.userID, fresh)
         }
         return credentials.userID
     }

@@ -14,18 +14,40 @@ import Synchronization
 /// page views leave, and sign-ins still get every core nothing else wants. With the
 /// kernel's autogroups on, every session (each PostgreSQL backend, nginx) is a group of
 /// its own, and that holds only against Gatehouse's own threads (README, Performance).
+///
+/// Admission is bounded: at most `capacity` hashes (one running per thread, a few more
+/// queued) are in the pool at once, and the next caller gets `Busy` at once, which the
+/// error boundary answers with 503 and `Retry-After`. So a flood of correct sign-ins
+/// holds at most `capacity` responder threads, for which `ResponderTurns` keeps as many
+/// standby threads, and page views and `/auth/check` keep all of WORKERS.
 public final class HashingPool: Sendable {
-    /// The process's pool: one hashing thread per online core.
-    public static let shared = HashingPool(threads: defaultThreadCount)
+    /// The process's pool: one hashing thread per online core, and twice as many hashes
+    /// waiting.
+    public static let shared = HashingPool(threads: defaultThreadCount, waiting: 2 * defaultThreadCount)
     /// The number of online cores: hashing threads of the shared pool.
     static var defaultThreadCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
+    /// The pool was full: `run` refused the work at once instead of queueing it.
+    public struct Busy: Error, Equatable {
+        /// Seconds a client is asked to wait before trying again (`Retry-After`): about
+        /// what a full queue takes to drain at the default PBKDF2 cost, with room to spare.
+        public static let retryAfterSeconds = 3
+    }
+
+    /// Hashes admitted and not yet returned to their callers: running, queued, or done
+    /// with the caller still to wake. Each one holds its caller's thread.
+    private let admitted = Mutex(0)
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let available = DispatchSemaphore(value: 0)
+    /// The most hashes admitted at once: `threads` running and `waiting` queued.
+    public let capacity: Int
 
-    /// Starts `threads` hashing threads that live as long as the process.
-    public init(threads: Int) {
-        for _ in 0..<max(1, threads) {
+    /// Starts `threads` hashing threads that live as long as the process; up to `waiting`
+    /// more hashes queue for them.
+    public init(threads: Int, waiting: Int) {
+        let threads = max(1, threads)
+        capacity = threads + max(0, waiting)
+        for _ in 0..<threads {
             _ = Thread.spawn { [self] in
                 while true {
                     available.wait()
@@ -37,7 +59,22 @@ public final class HashingPool: Sendable {
     }
 
     /// Runs `work` on a hashing thread and returns its result; the caller blocks meanwhile.
-    public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) -> T {
+    ///
+    /// A caller's thread is held for as long as its hash runs or waits, so a flood of
+    /// sign-ins could otherwise park every responder thread and stall page views and
+    /// `/auth/check` behind a queue of hashes (`ResponderTurns` keeps `capacity` standby
+    /// threads for the admitted ones). Beyond `capacity` the caller is refused at once.
+    /// - Throws: `Busy` when `capacity` hashes are already admitted; `work` did not run.
+    public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) throws(Busy) -> T {
+        let admittedNow = admitted.withLock { count in
+            guard count < capacity else { return false }
+            count += 1
+            return true
+        }
+        guard admittedNow else { throw Busy() }
+        // Released once this caller has its result, not when the hash ends: the bound is on
+        // threads waiting here, which is what the standby threads are counted against.
+        defer { admitted.withLock { $0 -= 1 } }
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
         jobs.withLock {
@@ -52,4 +89,7 @@ public final class HashingPool: Sendable {
         ResponderTurns.handOverWhile { done.wait() }
         return result.withLock { $0! }
     }
+
+    /// Hashes admitted now (tests).
+    var admittedCount: Int { admitted.withLock { $0 } }
 }

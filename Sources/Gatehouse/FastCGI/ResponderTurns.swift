@@ -10,6 +10,9 @@ import Synchronization
 /// take page views' threads. The thread takes a turn again when its request is done,
 /// and becomes a standby thread until one is free. Turns change hands only around a
 /// hash, never per request: a thread keeps its turn from one request to the next.
+/// There are as many standby threads as `HashingPool` admits hashes, so even with the
+/// pool full WORKERS threads are left to take every turn; beyond that a sign-in is
+/// refused at once (503) rather than parked.
 final class ResponderTurns: Sendable {
     /// The turns no thread holds.
     private let free: DispatchSemaphore

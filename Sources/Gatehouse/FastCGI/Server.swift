@@ -43,7 +43,7 @@ public enum Server {
 
         let listener = try Listener.open(configuration.listen)
         let pool = WorkerPool(application: application, listener: listener)
-        pool.start(count: configuration.workers, standby: HashingPool.defaultThreadCount)
+        pool.start(count: configuration.workers, standby: HashingPool.shared.capacity)
         MaintenanceThread.start(configuration: configuration)
         Log.event("serve_started", ["listen": "\(configuration.listen)", "workers": String(configuration.workers)])
         if let ready {

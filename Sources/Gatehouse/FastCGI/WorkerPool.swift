@@ -3,8 +3,8 @@ import Glibc
 import Synchronization
 
 /// The responder threads: each owns one Postgres connection and answers one FastCGI
-/// request at a time. WORKERS of them answer at a time; a few more stand by for threads
-/// whose sign-in waits for its password hash (`ResponderTurns`).
+/// request at a time. WORKERS of them answer at a time; as many more as the hashing pool
+/// admits hashes stand by for threads whose sign-in waits for its hash (`ResponderTurns`).
 ///
 /// The threads of a worker process wait in one epoll set, which holds the listening socket
 /// (EPOLLEXCLUSIVE, so that each new connection wakes one process), every connection the

@@ -43,7 +43,7 @@ enum AccountPage {
         let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
         let users = UserStore(database: context.database)
         guard let stored = try users.credentials(username: user.username)?.password,
-              HashingPool.shared.run({ hasher.verify(current, against: stored) }) else {
+              try HashingPool.shared.run({ hasher.verify(current, against: stored) }) else {
             context.audit.record("password_change_failed", username: user.username, address: context.clientAddress)
             return try render(&context, error: "The current password is not correct. Nothing was changed.", status: .badRequest)
         }

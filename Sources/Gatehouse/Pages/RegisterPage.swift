@@ -32,11 +32,12 @@ enum RegisterPage {
             return form(context, fields, error: problem, status: .badRequest)
         }
         let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
+        let hash = try HashingPool.shared.run { hasher.hash(password) }
         let userID: Int
         do {
             userID = try UserStore(database: context.database).add(
                 username: username, firstName: firstName.isEmpty ? nil : firstName,
-                lastName: lastName.isEmpty ? nil : lastName, scopes: [], password: HashingPool.shared.run { hasher.hash(password) })
+                lastName: lastName.isEmpty ? nil : lastName, scopes: [], password: hash)
         } catch UserStore.Failure.exists {
             return form(context, fields, error: "That username is taken. Please choose another.", status: .badRequest)
         }

@@ -30,8 +30,10 @@ struct HTTPClient {
 
     let port: Int
 
-    /// Sends one request and reads the whole answer (the connection is closed after it).
-    func send(_ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []) throws -> Answer {
+    /// Sends one request and reads the whole answer (the connection is closed after it);
+    /// `sent` runs once the request is written, before the answer is read.
+    func send(_ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = [],
+              sent: () -> Void = {}) throws -> Answer {
         let fd = try LoopbackSocket.connect(port: port, timeoutSeconds: 15)
         defer { close(fd) }
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
@@ -39,12 +41,13 @@ struct HTTPClient {
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         let request = Array(head.utf8) + body
-        var sent = 0
-        while sent < request.count {
-            let n = request[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var written = 0
+        while written < request.count {
+            let n = request[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             guard n > 0 else { break }  // the server may answer early (413) and close
-            sent += n
+            written += n
         }
+        sent()
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -56,11 +59,12 @@ struct HTTPClient {
     }
 
     /// Form-encodes `fields` and POSTs them.
-    func post(_ target: String, form fields: [(String, String)], headers: [String: String] = [:]) throws -> Answer {
+    func post(_ target: String, form fields: [(String, String)], headers: [String: String] = [:],
+              sent: () -> Void = {}) throws -> Answer {
         var all = headers
         all["Content-Type"] = "application/x-www-form-urlencoded"
         let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
-        return try send("POST", target, headers: all, body: Array(body.utf8))
+        return try send("POST", target, headers: all, body: Array(body.utf8), sent: sent)
     }
 
     static func encode(_ text: String) -> String {
