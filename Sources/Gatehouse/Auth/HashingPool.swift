@@ -21,16 +21,19 @@ import Synchronization
 /// holds at most `capacity` responder threads, for which `ResponderTurns` keeps as many
 /// standby threads, and page views and `/auth/check` keep all of WORKERS.
 public final class HashingPool: Sendable {
-    /// The process's pool: one hashing thread per online core, and twice as many hashes
-    /// waiting.
-    public static let shared = HashingPool(threads: defaultThreadCount, waiting: 2 * defaultThreadCount)
+    /// The process's pool: one hashing thread per online core, and one hash per core
+    /// waiting, so that no core idles between hashes during a burst. A longer queue would
+    /// only make sign-ins wait longer, and cost a standby thread and its PostgreSQL
+    /// connection per place.
+    public static let shared = HashingPool(threads: defaultThreadCount, waiting: defaultThreadCount)
     /// The number of online cores: hashing threads of the shared pool.
     static var defaultThreadCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
     /// The pool was full: `run` refused the work at once instead of queueing it.
     public struct Busy: Error, Equatable {
-        /// Seconds a client is asked to wait before trying again (`Retry-After`): about
-        /// what a full queue takes to drain at the default PBKDF2 cost, with room to spare.
+        /// Seconds a client is asked to wait before trying again (`Retry-After`). A full
+        /// pool drains in two hash times (well under a second at the default cost); the
+        /// rest spreads the retries of a burst rather than bringing them back together.
         public static let retryAfterSeconds = 3
     }
 
@@ -88,6 +91,13 @@ public final class HashingPool: Sendable {
         // A responder thread's turn goes to a standby thread meanwhile (ResponderTurns).
         ResponderTurns.handOverWhile { done.wait() }
         return result.withLock { $0! }
+    }
+
+    /// Throws `Busy` when the pool is full at this moment, so that a caller can refuse
+    /// before the work it would do only to reach a hash (database round trips): a flood's
+    /// refusals then cost no more than a page. Only advice: `run` decides admission.
+    public func requireRoom() throws(Busy) {
+        if admitted.withLock({ $0 >= capacity }) { throw Busy() }
     }
 
     /// Hashes admitted now (tests).

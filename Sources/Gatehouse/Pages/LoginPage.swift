@@ -20,6 +20,9 @@ enum LoginPage {
             // No such user can exist, so nothing is counted or hashed.
             throw HTTPError(.badRequest, "A username is 1 to 20 letters, digits or _ . @ - characters.")
         }
+        // A full hashing pool refuses at once (503), before the throttle's and the
+        // credentials' queries: nothing is judged, so nothing is counted.
+        try HashingPool.shared.requireRoom()
         let address = context.clientAddress
         let throttle = LoginThrottle(database: context.database, configuration: context.configuration)
         if case .locked(let limit) = try throttle.check(username: username, address: address) {

@@ -27,7 +27,7 @@ struct SignInFloodTests {
         let session = try SignIn.through(stack.client, "flood", Self.password).session
         let signedIn = ["Cookie": "session=\(session)"]
 
-        // Many times what the process may hash or queue at once (3 per core), whatever the cores.
+        // Many times what the process may hash or queue at once (2 per core), whatever the cores.
         let count = 24 * HashingPool.defaultThreadCount
         let flood = try Flood(stack, count: count)
         try Stack.waitFor { flood.sent == count }

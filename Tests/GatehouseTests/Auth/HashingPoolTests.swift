@@ -58,6 +58,7 @@ struct HashingPoolTests {
         let deadline = MonotonicClock.now() + 10
         while pool.admittedCount < 2 && MonotonicClock.now() < deadline { usleep(1000) }
         #expect(pool.admittedCount == 2)
+        #expect(throws: HashingPool.Busy.self) { try pool.requireRoom() }
 
         // On another thread, so that a pool that queued instead of refusing fails the
         // expectation below rather than hanging the suite.
@@ -83,6 +84,7 @@ struct HashingPoolTests {
         finished.wait()
         finished.wait()
         #expect(pool.admittedCount == 0)
+        #expect(throws: Never.self) { try pool.requireRoom() }
         #expect(try pool.run { 6 * 7 } == 42)
     }
 }
