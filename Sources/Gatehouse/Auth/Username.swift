@@ -16,6 +16,13 @@ public enum Username {
         }
     }
 
+    /// Whether `scope` may be named for removal: any stored name an adopted database may
+    /// hold (`x","super`, spaces), 1–256 bytes without control characters. Removing never
+    /// grants anything, and it is the way to be rid of such a name.
+    public static func isRemovableScope(_ scope: String) -> Bool {
+        (1...256).contains(scope.utf8.count) && !scope.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
     /// Scope names follow a similar rule, 1–64 characters of `[A-Za-z0-9_.:-]`.
     public static func isValidScope(_ scope: String) -> Bool {
         let bytes = scope.utf8

@@ -113,7 +113,8 @@ public struct UserStore {
     /// - Returns: the scopes afterwards.
     /// - Throws: `Failure.invalidScope` before anything changes, `.unknown`, or `DatabaseError`.
     public func changeScopes(username: String, add: [String], remove: [String]) throws -> [String] {
-        for scope in add + remove where !Username.isValidScope(scope) { throw Failure.invalidScope(scope) }
+        for scope in add where !Username.isValidScope(scope) { throw Failure.invalidScope(scope) }
+        for scope in remove where !Username.isRemovableScope(scope) { throw Failure.invalidScope(scope) }
         var adding: [String] = []
         for scope in add where !adding.contains(scope) { adding.append(scope) }
         let result = try database.query(UserStore.changeScopesSQL, [username, TextArray.literal(adding), TextArray.literal(remove)])

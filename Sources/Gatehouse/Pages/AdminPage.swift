@@ -33,7 +33,7 @@ enum AdminPage {
                         .object([
                             "name": .string(scope),
                             // A name no admin could have typed (an adopted row's) is shown, not offered.
-                            "removable": .bool((scope != "super" || canGrantSuper) && Username.isValidScope(scope)),
+                            "removable": .bool((scope != "super" || canGrantSuper) && Username.isRemovableScope(scope)),
                         ])
                     }),
                 ])
@@ -102,7 +102,8 @@ enum AdminPage {
         guard action == "add" || action == "remove" else {
             throw HTTPError(.badRequest, "The action must be add or remove.")
         }
-        guard Username.isValidScope(scope) else {
+        // Any stored name may be removed (an adopted `x","super`); only well-formed ones added.
+        guard action == "add" ? Username.isValidScope(scope) : Username.isRemovableScope(scope) else {
             return try render(&context, listing: returnListing(fields),
                               error: "A scope is 1 to 64 letters, digits or _ . : - characters.", status: .badRequest)
         }

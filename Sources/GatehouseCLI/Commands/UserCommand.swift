@@ -49,7 +49,10 @@ enum UserCommand {
                     throw UsageError(message: "scope changes look like +admin or -admin, not \(change)")
                 }
                 // Checked before any change is made, so a bad name alters nothing.
-                guard Username.isValidScope(scope) else { throw UsageError(message: UserStore.Failure.invalidScope(scope).description) }
+                // Any stored name may go (an adopted `x","super`); only well-formed ones may come.
+                guard change.hasPrefix("+") ? Username.isValidScope(scope) : Username.isRemovableScope(scope) else {
+                    throw UsageError(message: UserStore.Failure.invalidScope(scope).description)
+                }
                 if change.hasPrefix("+") { add.append(scope) } else { remove.append(scope) }
             }
             let scopes = try users.changeScopes(username: name, add: add, remove: remove)
