@@ -1,33 +1,49 @@
 /// Checks a username and password against the `users` table.
 ///
-/// Every outcome costs one password hash: unknown users and malformed names pay for a
-/// dummy one, so response time does not reveal which usernames exist.
+/// Every outcome costs the configured PBKDF2 work: unknown users and users without a
+/// password pay for a dummy hash, and users whose stored hash is cheaper (the original
+/// design's 100000 iterations) are padded, so response time does not reveal which
+/// usernames exist.
 struct Authenticator {
     let users: UserStore
     let hasher: PasswordHasher
 
     init(context: RequestContext) {
-        users = UserStore(database: context.database)
-        hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
+        self.init(database: context.database, iterations: context.configuration.pbkdf2Iterations)
     }
 
-    /// The user id when `password` is right for `username`, else `nil`.
+    init(database: DatabaseConnection, iterations: Int) {
+        users = UserStore(database: database)
+        hasher = PasswordHasher(iterations: iterations)
+    }
+
+    /// The stored credentials of `username`; `nil` for an unknown or malformed name
+    /// (which is not looked up at all).
+    func lookup(username: String) throws(DatabaseError) -> UserStore.Credentials? {
+        guard Username.isValid(username) else { return nil }
+        return try users.credentials(username: username)
+    }
+
+    /// Checks `password` against `credentials` (`nil`: no such user) on a hashing thread.
     ///
     /// A correct password stored with another iteration count (such as the original
     /// design's 100000) is rehashed at the configured count on the spot, unless the hashing
     /// pool is full by then: it is rehashed at a later sign-in instead.
     /// - Throws: `HashingPool.Busy` when the password could not be checked (nothing is
     ///   judged: it is neither right nor wrong), or a `DatabaseError`.
-    func verify(username: String, password: String) throws -> Int? {
-        guard Username.isValid(username), let credentials = try users.credentials(username: username),
-              let stored = credentials.password else {
-            try HashingPool.shared.run { [hasher] in hasher.dummyVerify(password) }
-            return nil
-        }
-        guard try HashingPool.shared.run({ [hasher] in hasher.verify(password, against: stored) }) else { return nil }
-        if hasher.needsRehash(stored), let fresh = try? HashingPool.shared.run({ [hasher] in hasher.hash(password) }) {
+    func check(_ password: String, against credentials: UserStore.Credentials?) throws -> PasswordHasher.Check {
+        let stored = credentials?.password
+        let check = try HashingPool.shared.run { [hasher] in hasher.check(password, against: stored) }
+        if check.matched, let credentials, let stored, hasher.needsRehash(stored),
+           let fresh = try? HashingPool.shared.run({ [hasher] in hasher.hash(password) }) {
             try users.setPassword(userID: credentials.userID, fresh)
         }
-        return credentials.userID
+        return check
+    }
+
+    /// The user id when `password` is right for `username`, else `nil`.
+    func verify(username: String, password: String) throws -> Int? {
+        let credentials = try lookup(username: username)
+        return try check(password, against: credentials).matched ? credentials?.userID : nil
     }
 }

@@ -32,18 +32,40 @@ public struct PasswordHasher: Sendable {
         return PasswordHash(hash: key, salt: salt, iterations: iterations)
     }
 
-    /// Whether `password` matches `stored`, recomputed with the stored salt,
-    /// iteration count and hash length, and compared in constant time.
-    ///
-    /// Works for any stored count, so legacy 100000-iteration hashes (with the
-    /// original's 32-byte salts) verify. A row too broken to verify (empty
-    /// hash, count below 1) is a mismatch, not a crash.
+    /// What checking a password found, and the PBKDF2 work it took.
+    public struct Check: Sendable, Equatable {
+        /// Whether the password was right.
+        public let matched: Bool
+        /// PBKDF2 iterations spent, counting each 32-byte block of a longer derived key:
+        /// never less than the configured count, whoever the user (or no user) is.
+        public let iterations: Int
+    }
+
+    /// Whether `password` matches `stored`: `check(_:against:)`'s verdict.
     public func verify(_ password: String, against stored: PasswordHash) -> Bool {
-        guard !stored.hash.isEmpty,
+        check(password, against: stored).matched
+    }
+
+    /// Checks `password` against `stored` (`nil`: no such user, or no password), always
+    /// spending at least the configured iterations.
+    ///
+    /// Recomputes with the stored salt, iteration count and hash length and compares in
+    /// constant time, so legacy 100000-iteration hashes (with the original's 32-byte
+    /// salts) verify. A cheaper stored hash is padded with a throw-away derivation of the
+    /// missing iterations: otherwise a user with an old hash would answer faster than an
+    /// unknown one, and timing would tell who exists. A row too broken to verify (empty
+    /// hash, count out of range) is a mismatch at full cost, not a crash.
+    public func check(_ password: String, against stored: PasswordHash?) -> Check {
+        guard let stored, !stored.hash.isEmpty,
               stored.iterations >= 1, stored.iterations <= Int(UInt32.max)
-        else { return false }
+        else { return Check(matched: false, iterations: dummyVerify(password)) }
         let key = Self.derive(password, salt: stored.salt, iterations: stored.iterations, length: stored.hash.count)
-        return OpenSSL.constantTimeEqual(key, stored.hash)
+        let matched = OpenSSL.constantTimeEqual(key, stored.hash)
+        var spent = stored.iterations * Self.blocks(stored.hash.count)
+        if spent < iterations {
+            spent += pad(password, iterations: iterations - spent)
+        }
+        return Check(matched: matched, iterations: spent)
     }
 
     /// Whether `stored` was made with another iteration count than the
@@ -54,11 +76,24 @@ public struct PasswordHasher: Sendable {
 
     /// Spends what verifying a password costs, for a username that does not
     /// exist, so response time does not reveal which usernames do.
-    public func dummyVerify(_ password: String) {
-        // A fixed salt is fine: the result is thrown away. The comparison keeps
-        // the work identical to `verify`'s.
+    /// - Returns: the iterations spent: the configured count.
+    @discardableResult
+    public func dummyVerify(_ password: String) -> Int {
+        pad(password, iterations: iterations)
+    }
+
+    /// Derives a throw-away key at `iterations` (one block) and compares it as `verify`
+    /// would; a fixed salt is fine, the result is never used.
+    private func pad(_ password: String, iterations: Int) -> Int {
         let key = Self.derive(password, salt: Self.dummySalt, iterations: iterations, length: Self.hashLength)
         _ = OpenSSL.constantTimeEqual(key, Self.dummySalt + Self.dummySalt)
+        return iterations
+    }
+
+    /// PBKDF2 blocks (32-byte SHA-256 outputs) in a derived key of `length` bytes: each
+    /// block costs the full iteration count.
+    private static func blocks(_ length: Int) -> Int {
+        (length + OpenSSL.sha256Length - 1) / OpenSSL.sha256Length
     }
 
     /// PBKDF2-HMAC-SHA256 of `password`'s UTF-8 bytes, its iterations in idle time so that

@@ -72,8 +72,38 @@ import Testing
         #expect(PasswordHasher(iterations: 600_000).verify("admin-password", against: stored))
     }
 
-    @Test("dummyVerify runs without a stored hash")
+    @Test("dummyVerify runs without a stored hash, at the configured cost")
     func dummyVerify() {
-        hasher.dummyVerify("anything")
+        #expect(hasher.dummyVerify("anything") == 1_000)
+    }
+
+    @Test("Every check spends the configured iterations: legacy, current, unknown and broken rows alike")
+    func checkCostIsUniform() {
+        // Configured above the original design's 100000, so a legacy row costs less unpadded.
+        let configured = 150_000
+        let hasher = PasswordHasher(iterations: configured)
+        let legacySalt = TestBytes.random(32)
+        let legacy = PasswordHash(
+            hash: OpenSSL.pbkdf2SHA256(password: Array("old secret".utf8), salt: legacySalt,
+                                       iterations: PasswordHasher.legacyIterations, length: 32),
+            salt: legacySalt, storedIterations: nil)
+        let current = hasher.hash("new secret")
+        let cases: [(String, PasswordHash?, String, Bool)] = [
+            ("legacy, wrong password", legacy, "a guess", false),
+            ("legacy, right password", legacy, "old secret", true),
+            ("current, wrong password", current, "a guess", false),
+            ("current, right password", current, "new secret", true),
+            ("unknown user", nil, "a guess", false),
+            ("broken row", PasswordHash(hash: [], salt: legacySalt, iterations: 5), "a guess", false),
+        ]
+        for (label, stored, password, matched) in cases {
+            let check = hasher.check(password, against: stored)
+            #expect(check.matched == matched, "\(label)")
+            #expect(check.iterations == configured, "\(label): spent \(check.iterations)")
+        }
+        // A two-block legacy key costs twice its count; it is padded to the configured count.
+        let long = PasswordHash(hash: OpenSSL.pbkdf2SHA256(password: Array("x".utf8), salt: legacySalt, iterations: 40_000, length: 64),
+                                salt: legacySalt, iterations: 40_000)
+        #expect(hasher.check("x", against: long) == PasswordHasher.Check(matched: true, iterations: configured))
     }
 }
