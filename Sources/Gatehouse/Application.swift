@@ -16,6 +16,8 @@ public final class Application: Sendable {
     let metricsAllow: [AddressRange]
     /// SECRET_KEY prepared once as the HMAC key of CSRF tokens.
     let csrfKey: OpenSSL.HMACKey
+    /// The key that signs device cookies, derived from SECRET_KEY once.
+    let deviceKey: OpenSSL.HMACKey
     /// This process's counters for `/metrics`.
     public let metrics: Metrics
     private let router: Router
@@ -28,6 +30,7 @@ public final class Application: Sendable {
         trustedProxies = configuration.trustedProxies.compactMap(AddressRange.init)
         metricsAllow = configuration.metricsAllow.compactMap(AddressRange.init)
         csrfKey = OpenSSL.HMACKey(configuration.secretKey)
+        deviceKey = DeviceCookie.key(secretKey: configuration.secretKey)
         var router = Router()
         Routes.register(on: &router)
         self.router = router

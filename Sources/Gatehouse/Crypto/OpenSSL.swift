@@ -83,6 +83,28 @@ public enum OpenSSL {
         HMACKey(key).tag(message)
     }
 
+    /// HKDF-SHA256 (RFC 5869): a key for one purpose (`info`) derived from a secret, so
+    /// SECRET_KEY never keys two different things directly.
+    /// - Parameters:
+    ///   - secret: the input keying material.
+    ///   - salt: optional salt; empty means the RFC's string of zeros.
+    ///   - info: names the purpose, e.g. `gatehouse device cookie v1`.
+    ///   - length: bytes of output, 1 ... 8160.
+    public static func hkdfSHA256(secret: [UInt8], salt: [UInt8] = [], info: [UInt8], length: Int) -> [UInt8] {
+        precondition(length >= 1 && length <= 255 * sha256Length, "HKDF: bad length")
+        let pseudorandomKey = hmacSHA256(key: salt.isEmpty ? [UInt8](repeating: 0, count: sha256Length) : salt, message: secret)
+        let expander = HMACKey(pseudorandomKey)
+        var output: [UInt8] = []
+        var block: [UInt8] = []
+        var counter: UInt8 = 1
+        while output.count < length {
+            block = expander.tag(block + info + [counter])
+            output += block
+            counter &+= 1
+        }
+        return Array(output.prefix(length))
+    }
+
     /// HMAC-SHA256 through libcrypto's one-shot `HMAC`: the reference `HMACKey` is
     /// tested against.
     public static func hmacReferenceSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {

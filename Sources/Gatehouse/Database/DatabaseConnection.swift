@@ -21,6 +21,9 @@ public final class DatabaseConnection {
     /// The unresponsive-database probe's own connection: it waits on the server even while
     /// the database is listed as unresponsive.
     var isProbe = false
+    /// Inside `transaction(_:)`: a lost connection is not silently re-opened, since the
+    /// statement would then run outside the transaction (and its locks).
+    var inTransaction = false
 
     /// Remembers the connection string; nothing is opened until first use.
     /// - Parameter timeout: seconds to wait for the connection and for each result; also
@@ -140,11 +143,14 @@ public final class DatabaseConnection {
         if !isProbe, Unresponsive.contains(conninfo) {
             throw .deadlineMissed("the database missed a deadline and has not answered the probe since")
         }
+        if inTransaction, handle == nil {
+            throw DatabaseError(sqlState: "08003", message: "the connection was lost inside a transaction")
+        }
         let wasOpen = handle != nil
         do {
             do {
                 return try work(try openHandle())
-            } catch where wasOpen && error.isConnectionFailure && handle == nil {
+            } catch where wasOpen && !inTransaction && error.isConnectionFailure && handle == nil {
                 return try work(try openHandle())
             }
         } catch {

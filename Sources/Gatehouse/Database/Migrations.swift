@@ -67,6 +67,21 @@ public enum Migrations {
             CREATE INDEX IF NOT EXISTS login_failure_user_idx ON login_failure (username, at);
             CREATE INDEX IF NOT EXISTS login_failure_address_idx ON login_failure (address, at);
             """),
+        Migration(version: 5, name: "lockout reservations, device cookies, one lock audit per window", sql: """
+            ALTER TABLE login_failure ADD COLUMN IF NOT EXISTS device text;
+            ALTER TABLE login_failure ADD COLUMN IF NOT EXISTS pending boolean NOT NULL DEFAULT false;
+            CREATE INDEX IF NOT EXISTS login_failure_device_idx ON login_failure (device, at) WHERE device IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS audit_log_event_detail_idx ON audit_log (event, detail, at);
+            """),
+        Migration(version: 6, name: "registration attempts", sql: """
+            CREATE TABLE IF NOT EXISTS registration_attempt (
+                id bigserial PRIMARY KEY,
+                at timestamptz NOT NULL DEFAULT now(),
+                address text NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS registration_attempt_address_idx ON registration_attempt (address, at);
+            -- Names are compared with lower(username): migration 7's users_username_prefix_idx serves that.
+            """),
         // Prefix search on /admin and `user list` (see `UserStore.searchedExpressions`):
         // text_pattern_ops lets `LIKE 'abc%'` use the index under any collation.
         Migration(version: 7, name: "user search indexes", sql: """

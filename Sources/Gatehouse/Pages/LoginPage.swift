@@ -24,30 +24,41 @@ enum LoginPage {
         // credentials' queries: nothing is judged, so nothing is counted.
         try HashingPool.shared.requireRoom()
         let address = context.clientAddress
+        let authenticator = Authenticator(context: context)
+        let credentials = try authenticator.lookup(username: username)
+        let device = context.trustedDevice(for: credentials?.userID)
         let throttle = LoginThrottle(database: context.database, configuration: context.configuration)
-        if case .locked(let limit) = try throttle.check(username: username, address: address) {
+        let outcome = try throttle.judge(LoginThrottle.Attempt(username: username, address: address, device: device)) {
+            try authenticator.check(password, against: credentials).matched
+        }
+        switch outcome {
+        case .locked(let limit):
             // Refused before the password is looked at: even the right one waits.
             context.application.metrics.recordLogin("locked")
-            context.audit.record("login_locked", username: username, address: address, detail: "limit=\(limit)")
-            let minutes = max(1, context.configuration.loginFailureWindow / 60)
-            var page = form(context, next: next, username: username,
-                            error: "Too many failed sign-in attempts. Please wait up to \(minutes) minutes and try again.",
-                            status: .tooManyRequests)
-            page.headers.append(("Retry-After", String(context.configuration.loginFailureWindow)))
-            return page
-        }
-        let authenticator = Authenticator(context: context)
-        guard let userID = try authenticator.verify(username: username, password: password) else {
-            try throttle.recordFailure(username: username, address: address)
+            return locked(context, next: next, username: username, window: LoginThrottle.window(of: limit, context.configuration))
+        case .failed:
             context.application.metrics.recordLogin("failure")
             context.audit.record("login_failure", username: username, address: address)
             return form(context, next: next, username: username, error: failureMessage, status: .unauthorized)
+        case .succeeded:
+            guard let userID = credentials?.userID else { throw HTTPError(.internalServerError, "No user behind a right password.") }
+            try context.startSession(userID: userID)
+            context.application.metrics.recordLogin("success")
+            context.audit.record("login_success", username: username, address: address)
+            var response = Response.redirect(to: next)
+            response.cookies.append(context.deviceCookie(for: userID, known: device))
+            return response
         }
-        try throttle.clear(username: username, address: address)
-        try context.startSession(userID: userID)
-        context.application.metrics.recordLogin("success")
-        context.audit.record("login_success", username: username, address: address)
-        return .redirect(to: next)
+    }
+
+    /// The 429 sign-in page for a locked key, with `Retry-After`.
+    private static func locked(_ context: RequestContext, next: String, username: String, window: Int) -> Response {
+        let minutes = max(1, window / 60)
+        var page = form(context, next: next, username: username,
+                        error: "Too many failed sign-in attempts. Please wait up to \(minutes) minutes and try again.",
+                        status: .tooManyRequests)
+        page.headers.append(("Retry-After", String(window)))
+        return page
     }
 
     private static func form(_ context: RequestContext, next: String, username: String = "", error: String? = nil, status: HTTPStatus = .ok) -> Response {

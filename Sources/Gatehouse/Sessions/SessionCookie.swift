@@ -3,13 +3,17 @@
 enum SessionCookie {
     /// The cookie holding `token` for an answer to `request`.
     static func make(_ token: SessionToken, configuration: Configuration, request: Request) -> SetCookie {
-        let secure: Bool
+        SetCookie(name: configuration.sessionCookieName, value: token.text,
+                  maxAge: configuration.sessionMaxAge, secure: isSecure(configuration: configuration, request: request))
+    }
+
+    /// Whether cookies set in answer to `request` carry `Secure` (COOKIE_SECURE); the
+    /// device cookie follows the same rule.
+    static func isSecure(configuration: Configuration, request: Request) -> Bool {
         switch configuration.cookieSecure {
-        case .auto: secure = request.isHTTPS
-        case .always: secure = true
-        case .never: secure = false
+        case .auto: request.isHTTPS
+        case .always: true
+        case .never: false
         }
-        return SetCookie(name: configuration.sessionCookieName, value: token.text,
-                         maxAge: configuration.sessionMaxAge, secure: secure)
     }
 }

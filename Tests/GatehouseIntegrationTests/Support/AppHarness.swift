@@ -67,6 +67,8 @@ struct Browser {
     let harness: AppHarness
     let address: String
     var cookie: String?
+    /// Cookies other than the session's (the device cookie), by name, sent after it.
+    var otherCookies: [String: String] = [:]
     var userAgent = "TestBrowser/1.0"
     /// Whether requests arrive as over TLS (nginx's `HTTPS=on`).
     var https = false
@@ -78,19 +80,22 @@ struct Browser {
         self.address = address
     }
 
-    /// Sends a request; a `Set-Cookie` for the session replaces the kept cookie.
+    /// Sends a request; each `Set-Cookie` replaces the kept cookie of that name.
     @discardableResult
     mutating func send(_ method: String, _ target: String, body: [UInt8] = [], headers extra: [String: String] = [:]) -> Response {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         var headers = ["host": "127.0.0.1:8080", "user-agent": userAgent]
-        if let cookie { headers["cookie"] = "session=\(cookie)" }
+        let sent = (cookie.map { ["session=\($0)"] } ?? []) + otherCookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        if !sent.isEmpty { headers["cookie"] = sent.joined(separator: "; ") }
         if !body.isEmpty { headers["content-type"] = "application/x-www-form-urlencoded" }
         headers.merge(extra) { $1 }
         let request = Request(method: method, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
                               headers: HTTPHeaders(headers), remoteAddress: address, isHTTPS: https,
                               serverPort: serverPort, body: body)
         let response = harness.application.respond(to: request, database: harness.connection)
-        if let set = response.cookies.first(where: { $0.name == "session" }) { cookie = set.value }
+        for set in response.cookies {
+            if set.name == "session" { cookie = set.value } else { otherCookies[set.name] = set.value }
+        }
         return response
     }
 

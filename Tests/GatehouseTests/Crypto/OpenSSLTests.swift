@@ -17,6 +17,17 @@ import Testing
         #expect(OpenSSL.sha256("abc".utf8.lazy.map { $0 }) == OpenSSL.sha256(Array("abc".utf8)))
     }
 
+    @Test("HKDF-SHA256 of RFC 5869 test cases 1 and 3")
+    func hkdfVectors() {
+        let case1 = OpenSSL.hkdfSHA256(secret: [UInt8](repeating: 0x0b, count: 22), salt: Array(0...12),
+                                       info: Array(0xF0...0xF9), length: 42)
+        #expect(Hex.lower(case1)
+            == "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")
+        let case3 = OpenSSL.hkdfSHA256(secret: [UInt8](repeating: 0x0b, count: 22), info: [], length: 42)
+        #expect(Hex.lower(case3)
+            == "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8")
+    }
+
     @Test("HMAC-SHA256 of RFC 4231 test cases 1 and 2")
     func hmacVectors() {
         let case1 = OpenSSL.hmacSHA256(

@@ -1,0 +1,21 @@
+extension DatabaseConnection {
+    /// Runs `body` inside `BEGIN` … `COMMIT`; any error rolls back and is rethrown.
+    ///
+    /// Transaction-level advisory locks taken inside are released at the end, so a
+    /// check-then-write under them is atomic for every worker and instance. A connection
+    /// lost midway fails the remaining statements rather than re-opening outside the
+    /// transaction.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        _ = try query("BEGIN")
+        inTransaction = true
+        defer { inTransaction = false }
+        do {
+            let value = try body()
+            _ = try query("COMMIT")
+            return value
+        } catch {
+            _ = try? query("ROLLBACK")
+            throw error
+        }
+    }
+}
