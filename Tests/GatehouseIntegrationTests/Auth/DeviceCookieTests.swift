@@ -12,7 +12,7 @@ struct DeviceCookieTests {
     func knownBrowser(_ harness: AppHarness, address: String) throws -> Browser {
         var browser = harness.browser(address: address)
         #expect(browser.login("admin").status == .seeOther)
-        try #require(browser.otherCookies[Self.deviceCookie] != nil)
+        #expect(browser.otherCookies[Self.deviceCookie] != nil, "a sign-in sets the device cookie")
         #expect(browser.post("/auth/logout", []).status == .seeOther)
         return browser
     }
