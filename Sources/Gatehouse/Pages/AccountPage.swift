@@ -40,19 +40,36 @@ enum AccountPage {
         guard PasswordRules.isSubmittable(current), PasswordRules.isSubmittable(new) else {
             throw HTTPError(.badRequest, "The password is too long.")
         }
-        let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
-        let users = UserStore(database: context.database)
-        guard let stored = try users.credentials(username: user.username)?.password,
-              try HashingPool.shared.run({ hasher.verify(current, against: stored) }) else {
+        // A full hashing pool refuses at once (503): nothing is judged, so nothing is counted.
+        try HashingPool.shared.requireRoom()
+        // A stolen session must not guess the password silently: wrong current passwords
+        // count toward the sign-in lockout, and a locked key changes nothing.
+        let authenticator = Authenticator(context: context)
+        let credentials = try authenticator.users.credentials(username: user.username)
+        let attempt = LoginThrottle.Attempt(username: user.username, address: context.clientAddress,
+                                            device: context.trustedDevice(for: user.id))
+        let outcome = try LoginThrottle(database: context.database, configuration: context.configuration).judge(attempt) {
+            try authenticator.check(current, against: credentials).matched
+        }
+        switch outcome {
+        case .locked(let limit):
+            let window = LoginThrottle.window(of: limit, context.configuration)
+            var page = try render(&context, error: "Too many wrong passwords. Please wait up to \(max(1, window / 60)) minutes and try again. Nothing was changed.",
+                                  status: .tooManyRequests)
+            page.headers.append(("Retry-After", String(window)))
+            return page
+        case .failed:
             context.audit.record("password_change_failed", username: user.username, address: context.clientAddress)
             return try render(&context, error: "The current password is not correct. Nothing was changed.", status: .badRequest)
+        case .succeeded:
+            break
         }
         if let problem = PasswordRules.problem(
             with: new, repeated: fields["new_password2"] ?? "", minimumScore: context.configuration.passwordMinScore,
             userWords: [user.username, user.firstName, user.lastName]) {
             return try render(&context, error: problem, status: .badRequest)
         }
-        try users.setPassword(userID: user.id, HashingPool.shared.run { hasher.hash(new) })
+        try authenticator.users.setPassword(userID: user.id, HashingPool.shared.run { [hasher = authenticator.hasher] in hasher.hash(new) })
         let ended = try SessionAdmin(database: context.database).revoke(username: user.username)
         try context.startSession(userID: user.id)
         context.audit.record("password_changed", username: user.username, address: context.clientAddress,

@@ -46,6 +46,48 @@ struct AccountPageTests {
         #expect(browser.get("/").status == .ok)
     }
 
+    @Test("Wrong current passwords count toward the lockout: a stolen session gets LOGIN_FAILURE_LIMIT guesses, then 429 and nothing changes")
+    func wrongCurrentCounts() throws {
+        try harness.addUser("cat")
+        var owner = harness.browser(address: "198.51.100.44")
+        owner.login("cat")
+        // The thief has the session cookie, not the browser's device cookie.
+        var thief = harness.browser(address: "198.51.100.44")
+        thief.cookie = owner.cookie
+        let hash = "SELECT encode(p_hash, 'hex') FROM users WHERE username = 'cat'"
+        let before = try harness.scalar(hash)
+        let change = { (current: String) in [("current_password", current), ("new_password", "the thief's own password"),
+                                             ("new_password2", "the thief's own password")] }
+        for guess in 1...5 {
+            #expect(thief.post("/account/password", change("guess number \(guess)")).status == .badRequest)
+        }
+        let locked = thief.post("/account/password", change("correct horse battery"))
+        #expect(locked.status == .tooManyRequests)
+        #expect(locked.header("Retry-After") == "900")
+        #expect(locked.text.contains("Nothing was changed"))
+        #expect(try harness.scalar(hash) == before)
+        #expect(owner.get("/").status == .ok)
+        // The same lock holds for signing in from there without the device cookie.
+        var signIn = harness.browser(address: "198.51.100.44")
+        #expect(signIn.login("cat").status == .tooManyRequests)
+        #expect(try harness.scalar("SELECT count(*) FROM login_failure WHERE username = 'cat'") == "5")
+    }
+
+    @Test("In the browser that signed in, wrong current passwords count on its device counter")
+    func wrongCurrentCountsOnDevice() throws {
+        try harness.addUser("dan")
+        var owner = harness.browser(address: "198.51.100.45")
+        owner.login("dan")
+        for _ in 1...5 {
+            #expect(owner.post("/account/password", [("current_password", "not it at all"), ("new_password", "a brand new password"),
+                                                     ("new_password2", "a brand new password")]).status == .badRequest)
+        }
+        #expect(owner.post("/account/password", [("current_password", "correct horse battery"), ("new_password", "a brand new password"),
+                                                 ("new_password2", "a brand new password")]).status == .tooManyRequests)
+        var elsewhere = harness.browser(address: "198.51.100.45")
+        #expect(elsewhere.login("dan").status == .seeOther)
+    }
+
     @Test("Password change: too short or mismatched new passwords are 400", arguments: [
         ("short", "short"), ("a brand new password", "a different password"), (String(repeating: "x", count: 129), String(repeating: "x", count: 129)),
     ])
