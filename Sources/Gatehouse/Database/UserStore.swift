@@ -58,7 +58,13 @@ public struct UserStore {
     }
 
     /// Adds a user; every new user has scope `authenticated` besides `scopes`.
-    /// - Throws: `Failure.exists`, `.invalidUsername`, `.invalidScope`, or `DatabaseError`.
+    ///
+    /// Usernames are unique ignoring case: under an advisory lock on the lower-cased name,
+    /// the insert happens only if no user holds that name in any case, so `Admin` cannot
+    /// join `admin` even when both are added at once. (A unique index cannot say this: an
+    /// adopted database may already hold both, and keeps them.)
+    /// - Throws: `Failure.exists` (naming the user who holds the name), `.invalidUsername`,
+    ///   `.invalidScope`, or `DatabaseError`.
     @discardableResult
     public func add(username: String, firstName: String?, lastName: String?, scopes: [String], password: PasswordHash) throws -> Int {
         guard Username.isValid(username) else { throw Failure.invalidUsername(username) }
@@ -68,17 +74,28 @@ public struct UserStore {
             all.append(scope)
         }
         do {
-            let result = try database.query("""
-                INSERT INTO users (username, first_name, last_name, p_hash, p_salt, p_iterations, scope, info)
-                VALUES ($1, $2, $3, $4, $5, $6, to_jsonb($7::text[]), '{}'::jsonb) RETURNING id
-                """, [username, firstName, lastName, Bytea.encode(password.hash), Bytea.encode(password.salt),
-                      String(password.iterations), TextArray.literal(all)])
-            return result.scalar().flatMap { Int($0) } ?? 0
-        } catch {
-            // Two admins adding the same name at once: the unique index decides.
-            if error.isUniqueViolation { throw Failure.exists(username) }
-            throw error
+            return try database.transaction {
+                try AdvisoryLock.lock(.username, [username.lowercased()], on: database)
+                let inserted = try database.query("""
+                    INSERT INTO users (username, first_name, last_name, p_hash, p_salt, p_iterations, scope, info)
+                    SELECT $1::varchar, $2::varchar, $3::varchar, $4::bytea, $5::bytea, $6::int, to_jsonb($7::text[]), '{}'::jsonb
+                    WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))
+                    RETURNING id
+                    """, [username, firstName, lastName, Bytea.encode(password.hash), Bytea.encode(password.salt),
+                          String(password.iterations), TextArray.literal(all)])
+                guard let id = inserted.scalar().flatMap({ Int($0) }) else {
+                    throw Failure.exists(try holder(of: username) ?? username)
+                }
+                return id
+            }
+        } catch let error as DatabaseError where error.isUniqueViolation {
+            throw Failure.exists(username)
         }
+    }
+
+    /// The username that holds `username` ignoring case, if any.
+    public func holder(of username: String) throws(DatabaseError) -> String? {
+        try database.query("SELECT username FROM users WHERE lower(username) = lower($1) ORDER BY id LIMIT 1", [username]).scalar()
     }
 
     /// The user named `username`, or `nil`.

@@ -1,6 +1,9 @@
 /// `/auth/register` when REGISTRATION=on (else 404): new users get scope `authenticated`
 /// and are signed in.
 enum RegisterPage {
+    /// The answer for a name in use, in any case.
+    static let taken = "That username is taken. Please choose another."
+
     static func show(_ context: inout RequestContext) throws -> Response {
         try requireEnabled(context)
         try context.requireAnonymous()
@@ -31,19 +34,32 @@ enum RegisterPage {
         if let problem {
             return form(context, fields, error: problem, status: .badRequest)
         }
+        if let wait = try RegistrationThrottle(database: context.database).reserve(address: context.clientAddress) {
+            var page = form(context, fields, error: "Too many sign-ups from your network. Please try again in \(max(1, wait / 60)) minutes.",
+                            status: .tooManyRequests)
+            page.headers.append(("Retry-After", String(wait)))
+            return page
+        }
+        let users = UserStore(database: context.database)
+        // Checked again, race-free, when the row is inserted; this spares the hash.
+        if try users.holder(of: username) != nil {
+            return form(context, fields, error: Self.taken, status: .badRequest)
+        }
         let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
         let hash = try HashingPool.shared.run { hasher.hash(password) }
         let userID: Int
         do {
-            userID = try UserStore(database: context.database).add(
+            userID = try users.add(
                 username: username, firstName: firstName.isEmpty ? nil : firstName,
                 lastName: lastName.isEmpty ? nil : lastName, scopes: [], password: hash)
         } catch UserStore.Failure.exists {
-            return form(context, fields, error: "That username is taken. Please choose another.", status: .badRequest)
+            return form(context, fields, error: Self.taken, status: .badRequest)
         }
         try context.startSession(userID: userID)
         context.audit.record("user_registered", username: username, address: context.clientAddress)
-        return .redirect(to: "/?flash=welcome")
+        var response = Response.redirect(to: "/?flash=welcome")
+        response.cookies.append(context.deviceCookie(for: userID, known: nil))
+        return response
     }
 
     private static func requireEnabled(_ context: RequestContext) throws {

@@ -1,7 +1,8 @@
 import GatehouseSupervision
 
-/// Deletes what no request will read again: expired sessions and login failures older than
-/// every lockout window. Run off the request path by `MaintenanceThread`.
+/// Deletes what no request will read again: expired sessions, login failures and
+/// registration places older than every window that counts them, and audit rows older
+/// than AUDIT_RETENTION days. Run off the request path by `MaintenanceThread`.
 enum Purge {
     /// How often the purge runs, seconds.
     static let interval: UInt32 = 300
@@ -12,6 +13,7 @@ enum Purge {
                                  absoluteMaxAge: configuration.sessionAbsoluteMaxAge)
         let purged = try store.purgeExpired()
         try LoginThrottle(database: database, configuration: configuration).purgeOld()
+        try RegistrationThrottle.purgeOld(database: database)
         if purged > 0 { Log.event("sessions_purged", ["count": String(purged)]) }
     }
 }

@@ -55,6 +55,16 @@ struct CommandLineTests {
         #expect(PasswordHasher(iterations: 1000).verify("a long enough password", against: stored))
     }
 
+    @Test("user add refuses a name that exists in another case")
+    func addCaseInsensitive() throws {
+        _ = try gatehouse(["migrate"])
+        #expect(try gatehouse(["user", "add", "admin"], input: "a long enough password\n").status == 0)
+        let again = try gatehouse(["user", "add", "Admin"], input: "a long enough password\n")
+        #expect(again.status == 1)
+        #expect(again.errors.contains("user admin already exists"))
+        #expect(try gatehouse(["user", "list", "--count"]).output == "1\n")
+    }
+
     @Test("Bad input: duplicate user, short password, bad name fail with 1 and change nothing")
     func refusals() throws {
         _ = try gatehouse(["migrate"])

@@ -1,4 +1,6 @@
+import Foundation
 @testable import Gatehouse
+import Synchronization
 import Testing
 
 @Suite("Registration", .serialized)
@@ -104,5 +106,108 @@ struct RegisterPageTests {
         let answer = browser.post("/auth/register", [("username", "taken"), ("first_name", ""), ("last_name", ""), ("password", "a long new password"), ("password2", "a long new password")])
         #expect(answer.status == .badRequest)
         #expect(answer.text.contains("taken"))
+    }
+
+    static let strong = "vivid-otter-93-sprockets"
+
+    /// Registers `username` from `address` in a fresh browser.
+    func register(_ harness: AppHarness, _ username: String, from address: String) -> Response {
+        var browser = harness.browser(address: address)
+        return browser.post("/auth/register", [("username", username), ("first_name", ""), ("last_name", ""),
+                                               ("password", Self.strong), ("password2", Self.strong)])
+    }
+
+    @Test("Sign-ups are rate-limited per address: past the limit within an hour, 429 with Retry-After and nothing created")
+    func rateLimited() throws {
+        let harness = try AppHarness(settings: ["REGISTRATION": "on"])
+        for index in 1...RegistrationThrottle.limit {
+            #expect(register(harness, "user\(index)", from: "198.51.100.20").status == .seeOther)
+        }
+        let refused = register(harness, "onemore", from: "198.51.100.20")
+        #expect(refused.status == .tooManyRequests)
+        #expect(refused.text.contains("Too many sign-ups"))
+        let wait = try #require(refused.header("Retry-After").flatMap { Int($0) })
+        #expect(wait > 3500 && wait <= 3600)
+        #expect(try harness.scalar("SELECT count(*) FROM users WHERE username = 'onemore'") == "0")
+        // Taken names count as well: they tell whether a name exists.
+        #expect(register(harness, "user1", from: "198.51.100.20").status == .tooManyRequests)
+        #expect(register(harness, "onemore", from: "198.51.100.21").status == .seeOther)
+        // An hour later the address may sign up again.
+        try harness.connection.run(script: "UPDATE registration_attempt SET at = at - interval '61 minutes'")
+        #expect(register(harness, "later", from: "198.51.100.20").status == .seeOther)
+    }
+
+    @Test("IPv6 sign-ups count per /64")
+    func rateLimitedPerSlash64() throws {
+        let harness = try AppHarness(settings: ["REGISTRATION": "on"])
+        for index in 1...RegistrationThrottle.limit {
+            #expect(register(harness, "v6user\(index)", from: "2001:db8:9:9::\(index)").status == .seeOther)
+        }
+        #expect(register(harness, "v6more", from: "2001:db8:9:9:ffff::1").status == .tooManyRequests)
+        #expect(register(harness, "v6more", from: "2001:db8:9:a::1").status == .seeOther)
+    }
+
+    @Test("Usernames are unique ignoring case: Admin cannot be registered beside admin", arguments: ["Admin", "ADMIN", "aDmIn"])
+    func caseInsensitive(name: String) throws {
+        let harness = try AppHarness(settings: ["REGISTRATION": "on"])
+        try harness.addUser("admin")
+        let answer = register(harness, name, from: "198.51.100.30")
+        #expect(answer.status == .badRequest)
+        #expect(answer.text.contains("taken"))
+        #expect(try harness.scalar("SELECT count(*) FROM users") == "1")
+    }
+
+    @Test("Sixteen case variants of one name added at once: exactly one is created")
+    func caseInsensitiveRace() throws {
+        let harness = try AppHarness()
+        let conninfo = harness.database.conninfo
+        let names = (0..<16).map { index in
+            String("racer".enumerated().map { offset, letter in (index >> offset) & 1 == 1 ? Character(letter.uppercased()) : letter })
+        }
+        let created = Mutex(0)
+        let start = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        for name in names {
+            done.enter()
+            Thread {
+                let store = UserStore(database: DatabaseConnection(conninfo: conninfo))
+                _ = try? store.database.query("SELECT 1")
+                start.wait()
+                if (try? store.add(username: name, firstName: nil, lastName: nil, scopes: [],
+                                   password: PasswordHasher(iterations: 1000).hash(Self.strong))) != nil {
+                    created.withLock { $0 += 1 }
+                }
+                done.leave()
+            }.start()
+        }
+        usleep(200_000)
+        for _ in names { start.signal() }
+        done.wait()
+        #expect(created.withLock { $0 } == 1)
+        #expect(try harness.scalar("SELECT count(*) FROM users WHERE lower(username) = 'racer'") == "1")
+    }
+
+    @Test("An adopted database holding Admin and admin keeps both, and both sign in; a third case is refused")
+    func adoptedDuplicates() throws {
+        let hash = PasswordHasher(iterations: 1000).hash(Self.strong)
+        let harness = try AppHarness(settings: ["REGISTRATION": "on"]) { connection in
+            try connection.run(script: """
+                CREATE TABLE users (id serial primary key, username varchar(20) not null unique, first_name varchar(50),
+                                    last_name varchar(50), p_hash bytea, p_salt bytea, scope jsonb not null, info jsonb not null);
+                """)
+            for name in ["admin", "Admin"] {
+                _ = try connection.query("""
+                    INSERT INTO users (username, p_hash, p_salt, scope, info) VALUES ($1, decode($2, 'hex'), decode($3, 'hex'), '[]', '{}')
+                    """, [name, Hex.lower(hash.hash), Hex.lower(hash.salt)])
+            }
+        }
+        // Hashed at the tests' cost, which the iteration column (added by migration) records.
+        try harness.connection.run(script: "UPDATE users SET p_iterations = 1000")
+        var lower = harness.browser()
+        #expect(lower.login("admin", Self.strong).status == .seeOther)
+        var upper = harness.browser()
+        #expect(upper.login("Admin", Self.strong).status == .seeOther)
+        #expect(register(harness, "ADMIN", from: "198.51.100.31").status == .badRequest)
+        #expect(try harness.scalar("SELECT count(*) FROM users") == "2")
     }
 }
