@@ -22,6 +22,7 @@ extension Configuration {
             ("LOGIN_USER_LIMIT", String(loginUserLimit)),
             ("REGISTRATION", registration ? "on" : "off"),
             ("PASSWORD_MIN_SCORE", String(passwordMinScore)),
+            ("AUDIT_RETENTION", String(auditRetention)),
             ("TEMPLATES_DIR", templatesDir),
             ("TRUSTED_PROXIES", trustedProxies.joined(separator: " ")),
             ("METRICS_ALLOW", metricsAllow.joined(separator: " ")),

@@ -122,6 +122,7 @@ extension Configuration {
                 "LOGIN_USER_LIMIT", 100, 1...1_000_000, "a whole number of failures"),
             registration: registration,
             passwordMinScore: try passwordMinScore(value("PASSWORD_MIN_SCORE")),
+            auditRetention: try number("AUDIT_RETENTION", 365, 1...36_500, "a whole number of days"),
             templatesDir: value("TEMPLATES_DIR") ?? "templates",
             trustedProxies: try addressList(values["TRUSTED_PROXIES"], key: "TRUSTED_PROXIES") ?? [],
             metricsAllow: try addressList(values["METRICS_ALLOW"], key: "METRICS_ALLOW")

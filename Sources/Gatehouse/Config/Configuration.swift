@@ -40,6 +40,9 @@ public struct Configuration: Sendable, Equatable {
     public var registration: Bool
     /// The least zxcvbn score (0–4) of a password being set (`PASSWORD_MIN_SCORE`).
     public var passwordMinScore: Int
+    /// Days an `audit_log` row is kept before the maintenance thread deletes it
+    /// (`AUDIT_RETENTION`).
+    public var auditRetention: Int
     /// Directory of the Mustache templates (`TEMPLATES_DIR`).
     public var templatesDir: String
     /// Addresses and CIDR ranges whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
@@ -70,6 +73,7 @@ public struct Configuration: Sendable, Equatable {
         loginUserLimit: Int = 100,
         registration: Bool = false,
         passwordMinScore: Int = 3,
+        auditRetention: Int = 365,
         templatesDir: String = "templates",
         trustedProxies: [String] = [],
         metricsAllow: [String] = ["127.0.0.1", "::1"],
@@ -92,6 +96,7 @@ public struct Configuration: Sendable, Equatable {
         self.loginUserLimit = loginUserLimit
         self.registration = registration
         self.passwordMinScore = passwordMinScore
+        self.auditRetention = auditRetention
         self.templatesDir = templatesDir
         self.trustedProxies = trustedProxies
         self.metricsAllow = metricsAllow
@@ -122,7 +127,7 @@ public struct Configuration: Sendable, Equatable {
         "SECRET_KEY", "LISTEN", "WORKER_PROCESSES", "WORKERS", "SESSION_COOKIE_NAME",
         "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",
-        "REGISTRATION", "PASSWORD_MIN_SCORE", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
+        "REGISTRATION", "PASSWORD_MIN_SCORE", "AUDIT_RETENTION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
     ]
 
     /// Processors online now, at least 1.

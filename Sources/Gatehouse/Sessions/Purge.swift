@@ -14,6 +14,8 @@ enum Purge {
         let purged = try store.purgeExpired()
         try LoginThrottle(database: database, configuration: configuration).purgeOld()
         try RegistrationThrottle.purgeOld(database: database)
+        let audited = try AuditLog(database: database).purge(olderThanDays: configuration.auditRetention)
         if purged > 0 { Log.event("sessions_purged", ["count": String(purged)]) }
+        if audited > 0 { Log.event("audit_purged", ["count": String(audited)]) }
     }
 }

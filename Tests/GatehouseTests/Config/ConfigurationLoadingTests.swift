@@ -23,6 +23,7 @@ struct ConfigurationLoadingTests {
         #expect(configuration.loginIPLimit == 50)
         #expect(configuration.loginUserLimit == 100)
         #expect(configuration.registration == false)
+        #expect(configuration.auditRetention == 365)
         #expect(configuration.templatesDir == "templates")
         #expect(configuration.trustedProxies == [])
         #expect(configuration.metricsAllow == ["127.0.0.1", "::1"])
@@ -55,6 +56,7 @@ struct ConfigurationLoadingTests {
             LOGIN_IP_LIMIT=20
             LOGIN_USER_LIMIT=40
             REGISTRATION=yes
+            AUDIT_RETENTION=30
             TEMPLATES_DIR=/srv/templates
             TRUSTED_PROXIES=10.0.0.0/8, 192.168.1.1 fd00::/8
             METRICS_ALLOW=
@@ -74,6 +76,7 @@ struct ConfigurationLoadingTests {
         #expect(configuration.loginIPLimit == 20)
         #expect(configuration.loginUserLimit == 40)
         #expect(configuration.registration)
+        #expect(configuration.auditRetention == 30)
         #expect(configuration.templatesDir == "/srv/templates")
         #expect(configuration.trustedProxies == ["10.0.0.0/8", "192.168.1.1", "fd00::/8"])
         #expect(configuration.metricsAllow == [])

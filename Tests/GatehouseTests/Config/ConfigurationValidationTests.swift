@@ -139,6 +139,15 @@ struct ConfigurationValidationTests {
             == #"expected a zxcvbn score from 0 to 4, got "abc""#)
     }
 
+    @Test func auditRetentionIsWholeDays() throws {
+        #expect(try ConfigFixtures.load(["SECRET_KEY": secret, "AUDIT_RETENTION": "1"]).auditRetention == 1)
+        for bad in ["0", "-5", "1.5", "a year", " 30", "36501"] {
+            let error = ConfigFixtures.error(["AUDIT_RETENTION": bad])
+            #expect(error?.key == "AUDIT_RETENTION", "\(bad)")
+            #expect(error?.message.contains("whole number of days") == true, "\(bad)")
+        }
+    }
+
     @Test func databaseURLWinsOverDBSettings() throws {
         let configuration = try ConfigFixtures.load([
             "SECRET_KEY": secret, "DATABASE_URL": "postgresql://u@db/app",
