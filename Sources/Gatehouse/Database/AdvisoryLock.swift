@@ -22,18 +22,6 @@ enum AdvisoryLock {
 
     /// Waits for the locks on `keys` in `space`; call inside `DatabaseConnection.transaction`.
     static func lock(_ space: Space, _ keys: [String], on database: DatabaseConnection) throws(DatabaseError) {
-        _ = try database.execute(lockStatement, [String(space.rawValue), arrayLiteral(keys)])
-    }
-
-    /// A PostgreSQL array literal of `values`, each quoted, `"` and `\` escaped.
-    static func arrayLiteral(_ values: [String]) -> String {
-        "{" + values.map { value in
-            var quoted = "\""
-            for character in value.unicodeScalars {
-                if character == "\"" || character == "\\" { quoted.unicodeScalars.append("\\") }
-                quoted.unicodeScalars.append(character)
-            }
-            return quoted + "\""
-        }.joined(separator: ",") + "}"
+        _ = try database.execute(lockStatement, [String(space.rawValue), TextArray.literal(keys)])
     }
 }

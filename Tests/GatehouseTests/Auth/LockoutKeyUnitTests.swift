@@ -35,10 +35,4 @@ import Testing
         #expect(cookie.counterKey.count == 32)
         #expect(!cookie.value.contains(cookie.counterKey))
     }
-
-    @Test("Advisory lock keys travel as a quoted array literal")
-    func arrayLiteral() {
-        #expect(AdvisoryLock.arrayLiteral(["a", #"x","super"#, #"back\slash"#]) == #"{"a","x\",\"super","back\\slash"}"#)
-        #expect(AdvisoryLock.arrayLiteral([]) == "{}")
-    }
 }
