@@ -34,6 +34,8 @@ enum RegisterPage {
         if let problem {
             return form(context, fields, error: problem, status: .badRequest)
         }
+        // A full hashing pool refuses at once (503), before a sign-up place is taken.
+        try HashingPool.shared.requireRoom()
         if let wait = try RegistrationThrottle(database: context.database).reserve(address: context.clientAddress) {
             var page = form(context, fields, error: "Too many sign-ups from your network. Please try again in \(max(1, wait / 60)) minutes.",
                             status: .tooManyRequests)
