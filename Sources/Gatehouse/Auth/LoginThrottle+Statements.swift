@@ -1,17 +1,22 @@
 extension LoginThrottle {
-    /// Failures for (username, address), address, and username in the last hour, among
-    /// strangers' attempts (no device cookie); attempts still being judged count.
+    /// Attempts for (username, address), address, and username in the last hour, among
+    /// strangers' attempts (no device cookie): each as every row (attempts still being
+    /// judged count) and as settled failures alone.
     static let countStatement = PreparedStatement("login_failures_count", """
         SELECT count(*) FILTER (WHERE username = $1 AND address = $2 AND at > now() - make_interval(secs => $3::int)),
+               count(*) FILTER (WHERE username = $1 AND address = $2 AND at > now() - make_interval(secs => $3::int) AND NOT pending),
                count(*) FILTER (WHERE address = $2 AND at > now() - make_interval(secs => $3::int)),
-               count(*) FILTER (WHERE username = $1 AND at > now() - interval '1 hour')
+               count(*) FILTER (WHERE address = $2 AND at > now() - make_interval(secs => $3::int) AND NOT pending),
+               count(*) FILTER (WHERE username = $1 AND at > now() - interval '1 hour'),
+               count(*) FILTER (WHERE username = $1 AND at > now() - interval '1 hour' AND NOT pending)
         FROM login_failure
         WHERE device IS NULL AND (username = $1 OR address = $2)
           AND at > now() - greatest(make_interval(secs => $3::int), interval '1 hour')
         """)
-    /// Failures of one device within the window.
+    /// Attempts of one device within the window, and its settled failures alone.
     static let countDeviceStatement = PreparedStatement("login_failures_count_device", """
-        SELECT count(*) FROM login_failure WHERE device = $1 AND at > now() - make_interval(secs => $2::int)
+        SELECT count(*), count(*) FILTER (WHERE NOT pending)
+        FROM login_failure WHERE device = $1 AND at > now() - make_interval(secs => $2::int)
         """)
     /// A place for an attempt about to be judged: it counts as a failure until settled.
     static let reserveStatement = PreparedStatement(

@@ -40,6 +40,9 @@ struct LoginThrottle {
     enum Outcome: Equatable {
         /// A limit was reached; the password was not looked at.
         case locked(limit: String)
+        /// Attempts still being judged fill a limit, with fewer failures than it allows: this
+        /// one is refused for now, since they may all turn out wrong, but no lock holds.
+        case busy
         /// The password was wrong; the failure is counted.
         case failed
         /// The password was right; this pair's (or device's) settled failures are forgotten.
@@ -60,6 +63,7 @@ struct LoginThrottle {
         let reservation: Int
         switch try reserve(attempt) {
         case .locked(let limit): return .locked(limit: limit)
+        case .busy: return .busy
         case .reserved(let id): reservation = id
         }
         let matched: Bool
@@ -81,10 +85,12 @@ struct LoginThrottle {
         return .failed
     }
 
-    /// What `reserve` got: a place (the row id) or the name of the limit reached.
+    /// What `reserve` got: a place (the row id), the name of the limit reached, or no
+    /// place while others are judged.
     private enum Reservation {
         case reserved(Int)
         case locked(String)
+        case busy
     }
 
     /// Counts and reserves atomically; a refusal writes the `login_locked` audit row once
@@ -94,11 +100,14 @@ struct LoginThrottle {
             let limits = self.limits(attempt)
             try AdvisoryLock.lock(.loginThrottle, limits.map(\.key), on: database)
             let counts = try self.counts(attempt)
-            for (limit, count) in zip(limits, counts) where count >= limit.allowed {
+            for (limit, count) in zip(limits, counts) where count.settled >= limit.allowed {
                 AuditLog(database: database).recordOnce(
                     "login_locked", username: attempt.username, address: attempt.address,
                     detail: "limit=\(limit.name) \(limit.key)", within: limit.window)
                 return .locked(limit.name)
+            }
+            for (limit, count) in zip(limits, counts) where count.all >= limit.allowed {
+                return .busy
             }
             let row = try database.execute(Self.reserveStatement, [attempt.username, attempt.block, attempt.device])
             guard let id = row.scalar().flatMap({ Int($0) }) else {
@@ -123,15 +132,18 @@ struct LoginThrottle {
         ]
     }
 
-    /// The counts `limits(attempt)` compare, in the same order; run under the keys' locks.
-    private func counts(_ attempt: Attempt) throws(DatabaseError) -> [Int] {
+    /// The counts `limits(attempt)` compare, in the same order: every attempt in the window
+    /// (failures and those still being judged), and the failures alone. Run under the
+    /// keys' locks.
+    private func counts(_ attempt: Attempt) throws(DatabaseError) -> [(all: Int, settled: Int)] {
         let window = String(configuration.loginFailureWindow)
         let result = if let device = attempt.device {
             try database.execute(Self.countDeviceStatement, [device, window])
         } else {
             try database.execute(Self.countStatement, [attempt.username, attempt.block, window])
         }
-        return (result.rows.first ?? []).map { $0.flatMap { Int($0) } ?? 0 }
+        let values = (result.rows.first ?? []).map { $0.flatMap { Int($0) } ?? 0 }
+        return stride(from: 0, to: values.count - 1, by: 2).map { (all: values[$0], settled: values[$0 + 1]) }
     }
 
     /// Seconds until a key locked by the limit named `limit` opens again, at the latest.

@@ -40,8 +40,6 @@ enum AccountPage {
         guard PasswordRules.isSubmittable(current), PasswordRules.isSubmittable(new) else {
             throw HTTPError(.badRequest, "The password is too long.")
         }
-        // A full hashing pool refuses at once (503): nothing is judged, so nothing is counted.
-        try HashingPool.shared.requireRoom()
         // A stolen session must not guess the password silently: wrong current passwords
         // count toward the sign-in lockout, and a locked key changes nothing.
         let authenticator = Authenticator(context: context)
@@ -57,6 +55,11 @@ enum AccountPage {
             var page = try render(&context, error: "Too many wrong passwords. Please wait up to \(max(1, window / 60)) minutes and try again. Nothing was changed.",
                                   status: .tooManyRequests)
             page.headers.append(("Retry-After", String(window)))
+            return page
+        case .busy:
+            var page = try render(&context, error: "Too many password checks at once. Please try again in a moment. Nothing was changed.",
+                                  status: .tooManyRequests)
+            page.headers.append(("Retry-After", "1"))
             return page
         case .failed:
             context.audit.record("password_change_failed", username: user.username, address: context.clientAddress)

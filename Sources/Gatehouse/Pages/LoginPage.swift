@@ -20,9 +20,9 @@ enum LoginPage {
             // No such user can exist, so nothing is counted or hashed.
             throw HTTPError(.badRequest, "A username is 1 to 20 letters, digits or _ . @ - characters.")
         }
-        // A full hashing pool refuses at once (503), before the throttle's and the
-        // credentials' queries: nothing is judged, so nothing is counted.
-        try HashingPool.shared.requireRoom()
+        // The throttle comes before the hashing pool: guesses beyond a limit get 429 however
+        // full the pool is; a reserved attempt the full pool refuses (503) gives its place
+        // back, judged neither right nor wrong.
         let address = context.clientAddress
         let authenticator = Authenticator(context: context)
         let credentials = try authenticator.lookup(username: username)
@@ -35,7 +35,14 @@ enum LoginPage {
         case .locked(let limit):
             // Refused before the password is looked at: even the right one waits.
             context.application.metrics.recordLogin("locked")
-            return locked(context, next: next, username: username, window: LoginThrottle.window(of: limit, context.configuration))
+            let window = LoginThrottle.window(of: limit, context.configuration)
+            return refused(context, next: next, username: username, window: window,
+                           "Too many failed sign-in attempts. Please wait up to \(max(1, window / 60)) minutes and try again.")
+        case .busy:
+            // As many attempts as the limit allows are being judged right now.
+            context.application.metrics.recordLogin("locked")
+            return refused(context, next: next, username: username, window: 1,
+                           "Too many sign-in attempts at once. Please try again in a moment.")
         case .failed:
             context.application.metrics.recordLogin("failure")
             context.audit.record("login_failure", username: username, address: address)
@@ -51,12 +58,9 @@ enum LoginPage {
         }
     }
 
-    /// The 429 sign-in page for a locked key, with `Retry-After`.
-    private static func locked(_ context: RequestContext, next: String, username: String, window: Int) -> Response {
-        let minutes = max(1, window / 60)
-        var page = form(context, next: next, username: username,
-                        error: "Too many failed sign-in attempts. Please wait up to \(minutes) minutes and try again.",
-                        status: .tooManyRequests)
+    /// The 429 sign-in page with `Retry-After: window` and `message`.
+    private static func refused(_ context: RequestContext, next: String, username: String, window: Int, _ message: String) -> Response {
+        var page = form(context, next: next, username: username, error: message, status: .tooManyRequests)
         page.headers.append(("Retry-After", String(window)))
         return page
     }

@@ -73,6 +73,27 @@ struct LockoutKeyTests {
         #expect(try harness.scalar("SELECT pending FROM login_failure") == "t")
     }
 
+    @Test("Guesses still being judged fill the limit: the next is refused for a moment (429, Retry-After: 1), not locked out")
+    func busyWhileJudged() throws {
+        let harness = try AppHarness()
+        try harness.addUser("victim")
+        // Five guesses in flight on other workers: reserved, unsettled rows.
+        try harness.connection.run(script: """
+            INSERT INTO login_failure (username, address, pending) SELECT 'victim', '198.51.100.90', true FROM generate_series(1, 5)
+            """)
+        var browser = harness.browser(address: "198.51.100.90")
+        let busy = browser.login("victim")
+        #expect(busy.status == .tooManyRequests)
+        #expect(busy.header("Retry-After") == "1")
+        #expect(busy.text.contains("at once"))
+        #expect(try harness.scalar("SELECT count(*) FROM audit_log WHERE event = 'login_locked'") == "0")
+        // Once they are judged wrong, the key is locked for the window.
+        try harness.connection.run(script: "UPDATE login_failure SET pending = false")
+        let locked = browser.login("victim")
+        #expect(locked.header("Retry-After") == "900")
+        #expect(try harness.scalar("SELECT count(*) FROM audit_log WHERE event = 'login_locked'") == "1")
+    }
+
     @Test("Every password check spends the configured PBKDF2 cost: legacy, current, passwordless and unknown users")
     func uniformCost() throws {
         let configured = 150_000

@@ -50,11 +50,16 @@ struct LockoutRaceTests {
                             headers: ["Cookie": "session=\(cookie)"]).status
         }
         let judged = statuses.filter { $0 == 401 }.count
-        print("judged guesses out of \(Self.guesses): \(judged)")
+        let refused = statuses.filter { $0 == 429 }.count
+        // A guess that got a place but found its process's hashing pool full (all the places
+        // taken in one process) is answered 503 and gives its place back: neither judged nor
+        // counted. Every other guess beyond the limit is refused with 429.
+        let unhashed = statuses.filter { $0 == 503 }.count
+        print("judged guesses out of \(Self.guesses): \(judged) (429: \(refused), 503: \(unhashed))")
         #expect(statuses.count == Self.guesses)
         #expect(judged <= 5, "judged \(judged) of \(Self.guesses)")
         #expect(judged >= 1)
-        #expect(statuses.filter { $0 == 429 }.count == Self.guesses - judged, "statuses: \(statuses.sorted())")
+        #expect(judged + refused + unhashed == Self.guesses, "statuses: \(statuses.sorted())")
         let failures = try stack.database.connect().query("SELECT count(*) FROM login_failure").scalar()
         #expect(failures == String(judged))
     }
