@@ -6,6 +6,10 @@
 --   BENCH_FORM          when set, every request is a POST of this urlencoded body
 --                       (the login scenario: username, password and a csrf_token that
 --                       matches the cookie sent with -H "Cookie: ...")
+--   BENCH_FORM_USERS    with BENCH_FORM: N spreads the POSTs over the users PREFIX0 ..
+--                       PREFIX(N-1) (PREFIX is the form's username), so that the
+--                       lockout, which admits a few sign-ins of one user from one address
+--                       at a time, leaves the hashing pools to bound the flood
 --   BENCH_COUNT_STATUS  "0" turns off per-status counting (the response() hook makes
 --                       wrk copy headers and body of every response into Lua)
 --
@@ -18,6 +22,19 @@ if form ~= nil and form ~= "" then
    wrk.method = "POST"
    wrk.body = form
    wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+end
+
+local users = tonumber(os.getenv("BENCH_FORM_USERS") or "") or 0
+if users > 0 then
+   local prefix = string.match(form, "username=([^&]*)")
+   local next_user = nil
+   function request()
+      -- Each thread starts at its own random user: threads have separate Lua states.
+      if next_user == nil then next_user = math.random(0, users - 1) end
+      next_user = (next_user + 1) % users
+      local body = string.gsub(form, "username=[^&]*", "username=" .. prefix .. next_user, 1)
+      return wrk.format(nil, nil, nil, body)
+   end
 end
 
 local threads = {}

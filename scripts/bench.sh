@@ -596,7 +596,7 @@ start_wrk() {
     sample_rss "$rss_file" $pids &
     job_sampler[$job]=$!
     live[${job_sampler[$job]}]="rss-sampler"
-    BENCH_FORM=$form wrk "${args[@]}" "$url" >"$log_file" 2>&1 &
+    BENCH_FORM=$form BENCH_FORM_USERS=${form_users:-} wrk "${args[@]}" "$url" >"$log_file" 2>&1 &
     job_pid[$job]=$!
     live[${job_pid[$job]}]=wrk
     job_meta[$job]="$scenario $target $conns $expect $log_file $rss_file $(load1) $(wc -w <<<"$pids")"
@@ -706,21 +706,41 @@ login_scenarios() {
 
 # The flood: signed-in /auth/check measured idle, then while flood_connections clients sign
 # in with the right password at once, each again as soon as it is answered (wrk ignores
-# Retry-After). Each process hashes a bounded number and answers the rest 503 at once, so
+# Retry-After), spread over flood_connections users (floodN, benchuser's password hash): the
+# lockout admits only a few sign-ins of one user from one address at a time, and answers
+# the rest 429. Each process hashes a bounded number and answers the rest 503 at once, so
 # the flood must not take the threads /auth/check needs (HashingPool, ResponderTurns).
 flood_scenario() {
-    local repeat
+    local repeat form
+    ensure_flood_users
+    form=${login_form/username=$(urlencode "$bench_user")/username=flood}
     for ((repeat = 1; repeat <= repeats; repeat++)); do
         run_one flood-idle gatehouse "$storm_connections" "$repeat" 204 /auth/check "$session_token"
         # The flood starts first and outlasts the checks on both ends.
-        start_wrk flood flood-login gatehouse "$flood_connections" $((duration + 2)) 303,503 /auth \
-            "$anon_token" "$login_form"
+        form_users=$flood_connections start_wrk flood flood-login gatehouse "$flood_connections" $((duration + 2)) \
+            303,429,503 /auth "$anon_token" "$form"
         sleep 1
         start_wrk main flood-check gatehouse "$storm_connections" "$duration" 204 /auth/check "$session_token"
         finish_wrk main "$repeat"
         finish_wrk flood "$repeat"
         sleep 1
     done
+    sql "DELETE FROM session WHERE \"user\" IN (SELECT id FROM users WHERE username ~ '^flood[0-9]+$')"
+}
+
+# The flood's users: floodN for N below flood_connections, each with benchuser's password
+# (its stored hash copied, so making them costs no PBKDF2).
+ensure_flood_users() {
+    sql "INSERT INTO users (username, first_name, p_hash, p_salt, p_iterations, scope, info)
+         SELECT 'flood' || n, 'Flood', u.p_hash, u.p_salt, u.p_iterations, '[\"authenticated\"]', '{}'
+         FROM users u, generate_series(0, $((flood_connections - 1))) AS n WHERE u.username = '$bench_user'
+         ON CONFLICT (username) DO UPDATE
+         SET p_hash = EXCLUDED.p_hash, p_salt = EXCLUDED.p_salt, p_iterations = EXCLUDED.p_iterations"
+}
+
+# sql STATEMENT: runs one statement on Gatehouse's database.
+sql() {
+    psql "$(database_conninfo)" -qAtX -v ON_ERROR_STOP=1 -c "$1" >/dev/null 2>>"$work/cli.log" || die "SQL failed: $1"
 }
 
 # flood_answers STATUS: how many of the flood's sign-ins got STATUS, summed over its runs.
@@ -865,7 +885,8 @@ targets() {
         fi
         echo "- \`/auth/check\` p99 during a flood of $flood_connections concurrent correct sign-ins (c=$storm_connections):" \
             "$versus (reported, no target); the flood's sign-ins: $(flood_answers 303) signed in (303)," \
-            "$(flood_answers 503) refused at once (503, Retry-After), $(agg flood-login gatehouse "$flood_connections" 11)" \
+            "$(flood_answers 503) refused at once (503, Retry-After), $(flood_answers 429) held back by the lockout (429)," \
+            "$(agg flood-login gatehouse "$flood_connections" 11)" \
             "other non-2xx/3xx, $(agg flood-login gatehouse "$flood_connections" 10) socket errors"
     fi
     local peak
@@ -952,7 +973,7 @@ report() {
             "scheduling group and the hashing threads' SCHED_IDLE only yields to Gatehouse's own threads (README, Performance)."
         echo "⁵ the largest share of all cores that other processes (not wrk, nginx, the responders or PostgreSQL of" \
             "\`make run\`) used during one of the row's runs, from /proc/stat less the benchmark's processes."
-        echo "⁶ $flood_connections clients POST the right password (one user) at once, each again as soon as it is" \
+        echo "⁶ $flood_connections clients POST the right password (users flood0..flood$((flood_connections - 1))) at once, each again as soon as it is" \
             "answered, while $storm_connections clients ask \`/auth/check\`; the row before the flood is its idle reference." \
             "Each worker process hashes at most one sign-in per core and queues one per core; the rest are answered 503" \
             "with Retry-After at once, which here counts as expected, not as an error."
