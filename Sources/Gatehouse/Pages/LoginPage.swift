@@ -20,9 +20,12 @@ enum LoginPage {
             // No such user can exist, so nothing is counted or hashed.
             throw HTTPError(.badRequest, "A username is 1 to 20 letters, digits or _ . @ - characters.")
         }
-        // The throttle comes before the hashing pool: guesses beyond a limit get 429 however
-        // full the pool is; a reserved attempt the full pool refuses (503) gives its place
-        // back, judged neither right nor wrong.
+        // A full hashing pool refuses at once (503, Retry-After), before any query: in a flood
+        // of sign-ins each refusal must cost next to nothing, or the lockout's transactions
+        // (serialised per address) hold every responder thread and /auth/check, queued behind
+        // them, stalls for seconds. A reserved attempt that the pool refuses after all gives
+        // its place back, judged neither right nor wrong.
+        try HashingPool.shared.requireRoom()
         let address = context.clientAddress
         let authenticator = Authenticator(context: context)
         let credentials = try authenticator.lookup(username: username)
