@@ -26,6 +26,10 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        // libfido2 verifies passkey registrations and assertions (see Auth/Factors/FIDO2.swift).
+        .systemLibrary(
+            name: "CFIDO2", pkgConfig: "libfido2",
+            providers: [.apt(["libfido2-dev"])]),
         // zxcvbn-c scores new passwords. Debian's libzxcvbn-dev ships no .pc file, so the
         // module map links it by name.
         .systemLibrary(
@@ -53,7 +57,7 @@ let package = Package(
         .target(
             name: "Gatehouse",
             dependencies: [
-                "CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CZxcvbn", "GatehouseSupervision", "CLinux",
+                "CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CZxcvbn", "CFIDO2", "GatehouseSupervision", "CLinux",
             ],
             swiftSettings: strictness),
         .executableTarget(

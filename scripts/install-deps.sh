@@ -17,6 +17,7 @@ wanted=(
     libfcgi-dev libfcgi-bin   # libfcgi (fcgiapp.h, libfcgi.so) and cgi-fcgi
     libpq-dev libssl-dev      # libpq and libcrypto headers
     libzxcvbn-dev             # zxcvbn-c: password strength (runtime package: libzxcvbn0)
+    libfido2-dev              # libfido2: passkey (WebAuthn) signature checks
     postgresql-15             # initdb, pg_ctl, psql for the private clusters
     nginx-light               # the web server in front (auth_request included)
     sass-stylesheets-bulma    # /usr/share/bulma/css/bulma.min.css
