@@ -90,6 +90,31 @@ public enum Migrations {
                 ON users (lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) text_pattern_ops);
             CREATE INDEX IF NOT EXISTS users_last_name_prefix_idx ON users (lower(last_name) text_pattern_ops);
             """),
+        // Passkeys (PasskeyStore) and the challenges issued for them (PasskeyChallengeStore).
+        // A challenge row is keyed by its owner (the SHA-256 of a session or sign-in cookie)
+        // and purpose, so any instance can take it, once.
+        Migration(version: 9, name: "passkeys and their challenges", sql: """
+            CREATE TABLE IF NOT EXISTS passkey (
+                id bigserial PRIMARY KEY,
+                "user" int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                credential_id bytea NOT NULL UNIQUE CHECK (octet_length(credential_id) BETWEEN 1 AND 1023),
+                public_key bytea NOT NULL,
+                algorithm int NOT NULL CHECK (algorithm IN (-7, -8, -257)),
+                sign_count bigint NOT NULL DEFAULT 0 CHECK (sign_count BETWEEN 0 AND 4294967295),
+                name text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                last_used_at timestamptz
+            );
+            CREATE INDEX IF NOT EXISTS passkey_user_idx ON passkey ("user");
+            CREATE TABLE IF NOT EXISTS passkey_challenge (
+                owner text NOT NULL,
+                purpose text NOT NULL,
+                challenge bytea NOT NULL,
+                expires_at timestamptz NOT NULL,
+                PRIMARY KEY (owner, purpose)
+            );
+            CREATE INDEX IF NOT EXISTS passkey_challenge_expires_idx ON passkey_challenge (expires_at);
+            """),
     ]
 
     /// The newest version this build knows.

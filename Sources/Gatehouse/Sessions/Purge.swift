@@ -1,7 +1,8 @@
 import GatehouseSupervision
 
 /// Deletes what no request will read again: expired sessions, login failures and
-/// registration places older than every window that counts them, and audit rows older
+/// registration places older than every window that counts them, passkey challenges
+/// never taken in their five minutes, and audit rows older
 /// than AUDIT_RETENTION days. Run off the request path by `MaintenanceThread`.
 enum Purge {
     /// How often the purge runs, seconds.
@@ -14,6 +15,7 @@ enum Purge {
         let purged = try store.purgeExpired()
         try LoginThrottle(database: database, configuration: configuration).purgeOld()
         try RegistrationThrottle.purgeOld(database: database)
+        try PasskeyChallengeStore(database: database).purgeExpired()
         let audited = try AuditLog(database: database).purge(olderThanDays: configuration.auditRetention)
         if purged > 0 { Log.event("sessions_purged", ["count": String(purged)]) }
         if audited > 0 { Log.event("audit_purged", ["count": String(audited)]) }
