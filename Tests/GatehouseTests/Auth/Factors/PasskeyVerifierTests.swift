@@ -7,18 +7,20 @@ import Testing
 @Suite struct PasskeyVerifierTests {
     static let site = RelyingParty(origin: "https://example.org")!
 
-    @Test("each W3C vector registers and its assertion verifies with the stored key", arguments: WebAuthnVector.accepted)
+    @Test("each vector (W3C, and the generated RS256) registers and its assertion verifies with the stored key", arguments: WebAuthnVector.accepted)
     func vectorsVerify(vector: WebAuthnVector) throws {
         let passkey = try register(vector)
         #expect(try passkey.credential.id == AttestedID.of(vector))
         let assertion = try authenticate(vector, stored: stored(passkey))
-        #expect(assertion.signCount == 0)
+        #expect(try assertion.signCount == AuthenticatorData(hex(vector.authenticatorData)).signCount)
     }
 
     @Test("the stored public key has libfido2's form per algorithm")
     func publicKeyForms() throws {
         #expect(try register(.noneES256).credential.algorithm == .es256)
         #expect(try register(.noneES256).credential.publicKey.count == 64)
+        #expect(try register(.generatedRS256).credential.algorithm == .rs256)
+        #expect(try register(.generatedRS256).credential.publicKey.count == 259)
         #expect(try register(.packedEd25519).credential.algorithm == .eddsa)
         #expect(try register(.packedEd25519).credential.publicKey.count == 32)
     }
@@ -69,6 +71,17 @@ import Testing
         let key = try stored(register(vector))
         #expect(throws: WebAuthnError.userNotVerified) {
             try authenticate(vector, stored: key, requireUserVerification: true)
+        }
+    }
+
+    @Test("a generated RS256 passkey with UV counts as verified, and its count moves 0 → 1")
+    func rs256WithUserVerification() throws {
+        let passkey = try register(.generatedRS256, uv: true)
+        #expect(passkey.userVerified)
+        let assertion = try authenticate(.generatedRS256, stored: stored(passkey), requireUserVerification: true)
+        #expect(assertion == PasskeyVerifier.Assertion(signCount: 1, userVerified: true))
+        #expect(throws: WebAuthnError.signCountWentBack(stored: 1, received: 1)) {
+            try authenticate(.generatedRS256, stored: .init(publicKey: passkey.credential.publicKey, algorithm: .rs256, signCount: 1))
         }
     }
 

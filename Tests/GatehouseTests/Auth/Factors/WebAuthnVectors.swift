@@ -14,8 +14,9 @@ struct WebAuthnVector: Sendable, CustomStringConvertible {
 
     /// The vectors Gatehouse accepts (formats `none` and `packed`; ES256, EdDSA). The RS256
     /// vector's modulus (built from the Mersenne primes 2^1279 − 1 and 2^2203 − 1) has 3482
-    /// bits, and libfido2's `rs256_pk_t` holds only RSA-2048, the size authenticators use.
-    static let accepted: [WebAuthnVector] = [noneES256, packedSelfES256, packedES256, packedEd25519]
+    /// bits, and libfido2's `rs256_pk_t` holds only RSA-2048, the size authenticators use; the
+    /// generated RSA-2048 vector at the end stands in for it.
+    static let accepted: [WebAuthnVector] = [noneES256, packedSelfES256, packedES256, packedEd25519, generatedRS256]
 
     /// § sctn-test-vectors-none-es256
     static let noneES256 = WebAuthnVector(
@@ -257,4 +258,41 @@ struct WebAuthnVector: Sendable, CustomStringConvertible {
         signature:
             "3046022100eb12fcf23b12764c0f122e22371fab92e283879fd798f38ee1841c951b6e40e7022100c76237ff9db77b3c"
             + "56f30837cda6a09acfa2e915544e609c0733b1184036d1cf")
+
+    /// RS256 with an RSA-2048 key, `none` attestation, UV set and sign counts 0 then 1: made for
+    /// Gatehouse in the W3C vectors' shape (RP ID example.org, origin https://example.org) by a
+    /// one-off Python script (pyca/cryptography: a fresh key, PKCS#1 v1.5 over
+    /// authenticatorData ‖ SHA-256(clientDataJSON)), since the W3C RS256 key exceeds libfido2's size.
+    static let generatedRS256 = WebAuthnVector(
+        name: "generated-rs256-2048",
+        registrationChallenge:
+            "6ac6cd10afe8da5923c57090ce9bb074484e8c8fa73e7066be3537b97b1b0b4d",
+        registrationClientData:
+            "7b2274797065223a22776562617574686e2e637265617465222c226368616c6c656e6765223a226173624e454b5f6f32"
+            + "6c6b6a785843517a7075776445684f6a492d6e506e426d766a553375587362433030222c226f726967696e223a226874"
+            + "7470733a2f2f6578616d706c652e6f7267222c2263726f73734f726967696e223a66616c73657d",
+        attestationObject:
+            "a363666d74646e6f6e656761747453746d74a0686175746844617461590157bfabc37432958b063360d3ad6461c9c473"
+            + "5ae7f8edd46592a5e0f01452b2e4b545000000000000000000000000000000000000000000108eed282a999ecb2cbdb2"
+            + "5bd016d17b5aa401030339010020590100c0e20f804f489b9639d99674b3408af4b109c193cfa453549610947151a1ad"
+            + "0549cb556c9168793567d83bd1029023ff462021ffca972bff2a996c115ceb27647e0ccc0737b3f1c0358a5f1de4a6b4"
+            + "c865d2e5842eddd7482b8998329d0d55f542cac57db6c7067f495d2936a537884e048732da97734deaba1b171e19c0c1"
+            + "2e738f350bd271f98dadfbfd6647b00300a425aded4ba013a095a7123db03344c9a0cea888de524bb4583424def7150b"
+            + "dd3385fd3a83399781b0f6c86bcc35fa690110fbeedac68febec6ecd10ceb4f779027320ef04ecd384463b71b5156dae"
+            + "7d5e0901d08ced1f6fbb62e322c0008b42ea2eff3764edbaa28e7b4c4cfa86745d2143010001",
+        assertionChallenge:
+            "df0e7042d5654752507dd8d15f8211888c0a5e54893d069aa99d0f82eb3d552f",
+        authenticatorData:
+            "bfabc37432958b063360d3ad6461c9c4735ae7f8edd46592a5e0f01452b2e4b50500000001",
+        assertionClientData:
+            "7b2274797065223a22776562617574686e2e676574222c226368616c6c656e6765223a22337735775174566c52314a51"
+            + "66646a52583449526949774b586c534a50516161715a305067757339565338222c226f726967696e223a226874747073"
+            + "3a2f2f6578616d706c652e6f7267222c2263726f73734f726967696e223a66616c73657d",
+        signature:
+            "1c1ae94ff2ca7e40c93bd78e7e180b19199eff6bc8b924ae33028c3b37063ad2f7875dd198f24a45174b15a9a5da4fc6"
+            + "118fbac145b21cfa94ce61e293b56d0ad6f5f4f4aa1983d79129a0e3241cdae9ffa4cc008551dcfb18b41ab91ec5903b"
+            + "7483a858965306cfe509a79396e4f6c229bd9f84a7481b59fcb20c6f61b376ac80097bdc0d8051d13679f3639355cdc1"
+            + "df00e6f416201088cbb847d207b207ec7d5d3952123e5853b2d5233fae43cc04e800f0122b5881739f8ff62d67b9d2c9"
+            + "fd4f4590af2941c92f83bc0d8555909ef67b28a10c7322eb8ac1b7e2ee4e5eebfb0856b25157eca49bc969e3da699b93"
+            + "27ddb65a0ac448247426e7ca2e2570a2")
 }
