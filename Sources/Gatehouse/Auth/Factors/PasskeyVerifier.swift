@@ -1,3 +1,5 @@
+import GatehouseSupervision
+
 /// The two passkey ceremonies end to end over bytes: every server check of
 /// `WebAuthnChecks`, then libfido2 for keys and signatures.
 ///
@@ -87,8 +89,14 @@ public enum PasskeyVerifier {
         } catch {
             throw .signature(error)
         }
-        // After the signature, so only the real authenticator's count can refuse (and be logged).
-        try WebAuthnChecks.checkSignCount(stored: stored.signCount, received: data.signCount)
+        // After the signature, so only a genuine signature's count is judged (and logged):
+        // a count that did not rise means a cloned authenticator or a replayed assertion.
+        do {
+            try WebAuthnChecks.checkSignCount(stored: stored.signCount, received: data.signCount)
+        } catch {
+            Log.event("passkey_counter_back", ["stored": String(stored.signCount), "received": String(data.signCount)])
+            throw error
+        }
         return Assertion(signCount: data.signCount, userVerified: data.flags.contains(.userVerified))
     }
 }
