@@ -1,0 +1,146 @@
+/// A strict scanner for the JSON of clientDataJSON: top-level members that are strings
+/// or booleans are returned; other values are validated and skipped.
+struct JSONScanner {
+    /// A top-level member's value, as far as Gatehouse needs it.
+    enum Member: Equatable { case string(String), bool(Bool), other }
+
+    static let maxDepth = 8
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Reads the one object the input must consist of.
+    mutating func topLevelObject() throws(WebAuthnError) -> [String: Member] {
+        skipSpace()
+        guard next() == UInt8(ascii: "{") else { throw .malformed("JSON: no object") }
+        var members: [String: Member] = [:]
+        skipSpace()
+        if peek() == UInt8(ascii: "}") {
+            offset += 1
+        } else {
+            while true {
+                skipSpace()
+                let name = try string()
+                skipSpace()
+                guard next() == UInt8(ascii: ":") else { throw .malformed("JSON: no colon") }
+                skipSpace()
+                let member: Member
+                switch peek() {
+                case UInt8(ascii: "\""): member = .string(try string())
+                case UInt8(ascii: "t"): try literal("true"); member = .bool(true)
+                case UInt8(ascii: "f"): try literal("false"); member = .bool(false)
+                default: try skipValue(depth: 1); member = .other
+                }
+                guard members.updateValue(member, forKey: name) == nil else { throw .malformed("JSON: duplicate member") }
+                skipSpace()
+                let separator = next()
+                if separator == UInt8(ascii: "}") { break }
+                guard separator == UInt8(ascii: ",") else { throw .malformed("JSON: bad separator") }
+            }
+        }
+        skipSpace()
+        guard offset == bytes.count else { throw .malformed("JSON: trailing bytes") }
+        return members
+    }
+
+    /// Validates and skips any value (objects and arrays within the depth limit).
+    private mutating func skipValue(depth: Int) throws(WebAuthnError) {
+        guard depth <= Self.maxDepth else { throw .malformed("JSON: too deep") }
+        skipSpace()
+        switch peek() {
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = next() == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            skipSpace()
+            if peek() == close { offset += 1; return }
+            while true {
+                skipSpace()
+                if close == UInt8(ascii: "}") {
+                    _ = try string()
+                    skipSpace()
+                    guard next() == UInt8(ascii: ":") else { throw .malformed("JSON: no colon") }
+                }
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                let separator = next()
+                if separator == close { return }
+                guard separator == UInt8(ascii: ",") else { throw .malformed("JSON: bad separator") }
+            }
+        default:
+            // Numbers: the JSON grammar's characters; clientData defines none of its own.
+            let start = offset
+            while let byte = peek(), (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".")
+                    || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") { offset += 1 }
+            guard offset > start else { throw .malformed("JSON: bad value") }
+        }
+    }
+
+    /// Reads a string with its escapes (surrogate pairs joined, lone surrogates refused).
+    private mutating func string() throws(WebAuthnError) -> String {
+        guard next() == UInt8(ascii: "\"") else { throw .malformed("JSON: no string") }
+        var out: [UInt8] = []
+        while true {
+            guard let byte = next() else { throw .malformed("JSON: unterminated string") }
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: out, as: UTF8.self) else { throw .malformed("JSON: bad UTF-8") }
+                return text
+            case 0..<0x20:
+                throw .malformed("JSON: control character in string")
+            case UInt8(ascii: "\\"):
+                guard let escape = next() else { throw .malformed("JSON: bad escape") }
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        guard next() == UInt8(ascii: "\\"), next() == UInt8(ascii: "u") else { throw .malformed("JSON: lone surrogate") }
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw .malformed("JSON: lone surrogate") }
+                        scalar = 0x10000 + (scalar - 0xD800) << 10 + (low - 0xDC00)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw .malformed("JSON: lone surrogate") }
+                    out.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default: throw .malformed("JSON: bad escape")
+                }
+            default:
+                out.append(byte)
+            }
+        }
+    }
+
+    private mutating func hex4() throws(WebAuthnError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = next(), let digit = Hex.value(of: byte) else { throw .malformed("JSON: bad \\u escape") }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    private mutating func literal(_ word: String) throws(WebAuthnError) {
+        for expected in word.utf8 { guard next() == expected else { throw .malformed("JSON: bad literal") } }
+    }
+
+    private mutating func skipSpace() {
+        while let byte = peek(), byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { offset += 1 }
+    }
+
+    private func peek() -> UInt8? { offset < bytes.count ? bytes[offset] : nil }
+
+    private mutating func next() -> UInt8? {
+        guard offset < bytes.count else { return nil }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+}
