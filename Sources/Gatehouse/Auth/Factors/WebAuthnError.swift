@@ -21,6 +21,9 @@ public enum WebAuthnError: Error, Sendable, Equatable {
     case userNotVerified
     /// The sign count did not increase: a cloned authenticator or a replayed assertion.
     case signCountWentBack(stored: UInt32, received: UInt32)
+    /// The assertion's user handle is missing in a passkey-only sign-in, or names another
+    /// user than the passkey's owner.
+    case wrongUser
     /// No stored passkey has the credential id.
     case unknownCredential
     /// libfido2 refused the credential or signature.
