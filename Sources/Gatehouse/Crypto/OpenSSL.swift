@@ -1,8 +1,8 @@
 import CCrypto
 import CSHA256
 
-/// Gatehouse's only door to libcrypto: randomness, SHA-256, HMAC, PBKDF2 and
-/// constant-time comparison, all in terms of byte arrays.
+/// Gatehouse's only door to libcrypto: randomness, SHA-256, HMAC (SHA-256, and SHA-1 for
+/// TOTP), PBKDF2, AES-256-GCM and constant-time comparison, all in terms of byte arrays.
 ///
 /// This is the one Swift file that imports `CCrypto` (and the `CSHA256` shim
 /// built on it), so no OpenSSL type can leak into the rest of the library.
@@ -185,6 +185,83 @@ public enum OpenSSL {
             precondition(result == 1, "PBKDF2-HMAC-SHA256 failed")
             initialized = length
         }
+    }
+
+    /// Returns HMAC-SHA1(`key`, `message`): RFC 6238's TOTP algorithm, which authenticator
+    /// apps compute. SHA-1's collision weakness does not touch HMAC's use as a PRF here.
+    public static func hmacSHA1(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        precondition(key.count <= Int(Int32.max), "hmacSHA1: key too long")
+        return [UInt8](unsafeUninitializedCapacity: 20) { out, initialized in
+            var length: UInt32 = 0
+            let result = key.withUnsafeBytes { keyBytes in
+                message.withUnsafeBufferPointer { messageBytes in
+                    HMAC(EVP_sha1(), keyBytes.baseAddress, Int32(key.count), messageBytes.baseAddress, messageBytes.count,
+                         out.baseAddress, &length)
+                }
+            }
+            precondition(result != nil && length == 20, "HMAC-SHA1 failed")
+            initialized = 20
+        }
+    }
+
+    /// AES-256-GCM's nonce and tag lengths, in bytes.
+    public static let gcmNonceLength = 12, gcmTagLength = 16
+
+    /// Encrypts `plaintext` with AES-256-GCM under `key` (32 bytes) and a fresh random
+    /// nonce, authenticating `associated` too.
+    /// - Returns: nonce ‖ ciphertext ‖ tag.
+    public static func aes256GCMSeal(key: [UInt8], plaintext: [UInt8], associated: [UInt8]) -> [UInt8] {
+        let nonce = randomBytes(gcmNonceLength)
+        var out = [UInt8](repeating: 0, count: plaintext.count + gcmTagLength)
+        let sealed = gcm(encrypt: true, key: key, nonce: nonce, input: plaintext, associated: associated, output: &out)
+        precondition(sealed, "AES-256-GCM encryption failed")
+        return nonce + out
+    }
+
+    /// Decrypts what `aes256GCMSeal` made; `nil` when the box is malformed or was altered
+    /// (tag, nonce, ciphertext or associated data), or the key is another.
+    public static func aes256GCMOpen(key: [UInt8], box: [UInt8], associated: [UInt8]) -> [UInt8]? {
+        guard box.count >= gcmNonceLength + gcmTagLength else { return nil }
+        var body = Array(box[gcmNonceLength...])
+        return gcm(encrypt: false, key: key, nonce: Array(box.prefix(gcmNonceLength)), input: [], associated: associated, output: &body)
+            ? body : nil
+    }
+
+    /// One GCM operation through EVP. Encrypting: `output` receives ciphertext ‖ tag of
+    /// `input`. Decrypting: `output` holds ciphertext ‖ tag and gets the plaintext in place.
+    private static func gcm(encrypt: Bool, key: [UInt8], nonce: [UInt8], input: [UInt8], associated: [UInt8],
+                            output: inout [UInt8]) -> Bool {
+        precondition(key.count == 32, "AES-256-GCM needs a 32-byte key")
+        guard let cipher = EVP_CIPHER_CTX_new() else { return false }
+        defer { EVP_CIPHER_CTX_free(cipher) }
+        let textLength = encrypt ? input.count : output.count - gcmTagLength
+        let source = encrypt ? input : Array(output.prefix(textLength))
+        var tag = encrypt ? [UInt8](repeating: 0, count: gcmTagLength) : Array(output.suffix(gcmTagLength))
+        var text = [UInt8](repeating: 0, count: textLength + 16)
+        var written: Int32 = 0, finalLength: Int32 = 0
+        let initialised = encrypt
+            ? EVP_EncryptInit_ex(cipher, EVP_aes_256_gcm(), nil, key, nonce)
+            : EVP_DecryptInit_ex(cipher, EVP_aes_256_gcm(), nil, key, nonce)
+        guard initialised == 1 else { return false }
+        let update = encrypt ? EVP_EncryptUpdate : EVP_DecryptUpdate
+        if !associated.isEmpty {
+            var ignored: Int32 = 0
+            guard update(cipher, nil, &ignored, associated, Int32(associated.count)) == 1 else { return false }
+        }
+        if !source.isEmpty {
+            guard update(cipher, &text, &written, source, Int32(source.count)) == 1 else { return false }
+        }
+        if encrypt {
+            guard text.withUnsafeMutableBufferPointer({ EVP_EncryptFinal_ex(cipher, $0.baseAddress! + Int(written), &finalLength) }) == 1,
+                  EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_GET_TAG, Int32(gcmTagLength), &tag) == 1 else { return false }
+            output = Array(text.prefix(textLength)) + tag
+            return true
+        }
+        guard EVP_CIPHER_CTX_ctrl(cipher, EVP_CTRL_GCM_SET_TAG, Int32(gcmTagLength), &tag) == 1,
+              text.withUnsafeMutableBufferPointer({ EVP_DecryptFinal_ex(cipher, $0.baseAddress! + Int(written), &finalLength) }) == 1
+        else { return false }
+        output = Array(text.prefix(textLength))
+        return true
     }
 
     /// Compares two byte strings in time that depends only on their lengths
