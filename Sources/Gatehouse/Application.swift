@@ -18,6 +18,8 @@ public final class Application: Sendable {
     let csrfKey: OpenSSL.HMACKey
     /// The key that signs device cookies, derived from SECRET_KEY once.
     let deviceKey: OpenSSL.HMACKey
+    /// The key TOTP secrets are sealed with, derived from SECRET_KEY once.
+    let factorKey: FactorSecretKey
     /// This process's counters for `/metrics`.
     public let metrics: Metrics
     private let router: Router
@@ -31,6 +33,7 @@ public final class Application: Sendable {
         metricsAllow = configuration.metricsAllow.compactMap(AddressRange.init)
         csrfKey = OpenSSL.HMACKey(configuration.secretKey)
         deviceKey = DeviceCookie.key(secretKey: configuration.secretKey)
+        factorKey = FactorSecretKey(secretKey: configuration.secretKey)
         var router = Router()
         Routes.register(on: &router)
         self.router = router

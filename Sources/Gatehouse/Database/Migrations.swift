@@ -90,6 +90,35 @@ public enum Migrations {
                 ON users (lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '')) text_pattern_ops);
             CREATE INDEX IF NOT EXISTS users_last_name_prefix_idx ON users (lower(last_name) text_pattern_ops);
             """),
+        // Second factors (SPEC "Second factor and passkeys"). `totp_factor.secret` is an
+        // AES-256-GCM box (FactorSecretKey); a row without confirmed_at is an enrolment under
+        // way. last_step is the replay guard. Recovery codes are kept as SHA-256 digests.
+        // A session records how many factors it proved and when; a password-proven sign-in
+        // still waiting for its second factor lives in pending_sign_in, which no guard reads.
+        Migration(version: 8, name: "TOTP, recovery codes, session assurance, half-done sign-ins", sql: """
+            CREATE TABLE IF NOT EXISTS totp_factor (
+                user_id int PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                secret bytea NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                confirmed_at timestamptz,
+                last_step bigint NOT NULL DEFAULT 0
+            );
+            CREATE TABLE IF NOT EXISTS recovery_code (
+                user_id int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                digest bytea NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (user_id, digest)
+            );
+            ALTER TABLE session ADD COLUMN IF NOT EXISTS factors smallint NOT NULL DEFAULT 1;
+            ALTER TABLE session ADD COLUMN IF NOT EXISTS authenticated_at timestamptz NOT NULL DEFAULT now();
+            CREATE TABLE IF NOT EXISTS pending_sign_in (
+                token varchar(128) PRIMARY KEY,
+                "user" int NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                next text NOT NULL DEFAULT '/',
+                expires_at timestamptz NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS pending_sign_in_expires_at_idx ON pending_sign_in (expires_at);
+            """),
         // Passkeys (PasskeyStore) and the challenges issued for them (PasskeyChallengeStore).
         // A challenge row is keyed by its owner (the SHA-256 of a session or sign-in cookie)
         // and purpose, so any instance can take it, once.

@@ -1,8 +1,8 @@
 import GatehouseSupervision
 
-/// Deletes what no request will read again: expired sessions, login failures and
-/// registration places older than every window that counts them, passkey challenges
-/// never taken in their five minutes, and audit rows older
+/// Deletes what no request will read again: expired sessions and half-done sign-ins, login
+/// failures and registration places older than every window that counts them, passkey
+/// challenges never taken in their five minutes, and audit rows older
 /// than AUDIT_RETENTION days. Run off the request path by `MaintenanceThread`.
 enum Purge {
     /// How often the purge runs, seconds.
@@ -13,6 +13,7 @@ enum Purge {
         let store = SessionStore(database: database, maxAge: configuration.sessionMaxAge,
                                  absoluteMaxAge: configuration.sessionAbsoluteMaxAge)
         let purged = try store.purgeExpired()
+        try PendingSignIn(database: database).purgeExpired()
         try LoginThrottle(database: database, configuration: configuration).purgeOld()
         try RegistrationThrottle.purgeOld(database: database)
         try PasskeyChallengeStore(database: database).purgeExpired()

@@ -21,13 +21,14 @@ extension RequestContext {
 
     /// Signs `userID` in with a fresh token: the token the visitor arrived with never
     /// becomes a session (fixation), and a session it may name is ended first.
-    public mutating func startSession(userID: Int) throws(DatabaseError) {
+    /// - Parameter factors: what the sign-in proved, 1 (password) or 2.
+    public mutating func startSession(userID: Int, factors: Int = 1) throws(DatabaseError) {
         if let presentedToken {
             try sessionStore.delete(presentedToken)
         }
         let token = SessionToken.generate()
         try sessionStore.create(token, userID: userID, address: clientAddress,
-                                userAgent: request.headers["user-agent"] ?? "")
+                                userAgent: request.headers["user-agent"] ?? "", factors: factors)
         sessionToken = token
         resolvedSession = nil
     }

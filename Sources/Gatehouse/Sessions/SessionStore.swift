@@ -16,6 +16,10 @@ public struct SessionStore {
         public let sessionID: Int
         /// The session's user.
         public let user: User
+        /// Factors the sign-in proved: 1 (password) or 2 (password and a second factor).
+        public var factors = 1
+        /// Seconds since the session last proved a password or factor (`?max_age=`).
+        public var authenticatedAgo = 0
     }
 
     /// Creates a store on `database` with the configured lifetimes.
@@ -31,7 +35,8 @@ public struct SessionStore {
     /// scope array in SQL cost PostgreSQL twice this statement's executor time.
     static let lookupStatement = PreparedStatement("session_lookup", """
             SELECT s.id, u.id, u.username, u.first_name, u.last_name, u.scope::text,
-                   s.expires_at < now() + make_interval(secs => $2::int / 2) AS stale
+                   s.expires_at < now() + make_interval(secs => $2::int / 2) AS stale,
+                   s.factors, extract(epoch FROM now() - s.authenticated_at)::int
             FROM session s JOIN users u ON u.id = s."user"
             WHERE s.token = $1 AND s.expires_at > now()
               AND s.created_at > now() - make_interval(secs => $3::int)
@@ -43,8 +48,8 @@ public struct SessionStore {
             WHERE id = $1 AND expires_at < now() + make_interval(secs => $2::int / 2)
             """)
     static let createStatement = PreparedStatement("session_create", """
-            INSERT INTO session (token, "user", created_at, expires_at, last_seen_at, address, user_agent)
-            VALUES ($1, $2, now(), now() + make_interval(secs => $3::int), now(), $4, left($5, 512))
+            INSERT INTO session (token, "user", created_at, expires_at, last_seen_at, address, user_agent, factors, authenticated_at)
+            VALUES ($1, $2, now(), now() + make_interval(secs => $3::int), now(), $4, left($5, 512), $6, now())
             RETURNING id
             """)
     static let deleteStatement = PreparedStatement("session_delete", "DELETE FROM session WHERE token = $1")
@@ -64,7 +69,8 @@ public struct SessionStore {
             guard let row, let sessionID = row.int(0), let userID = row.int(1), let username = row.string(2) else { return nil }
             let scopes = row.withBytes(5) { ScopeList.scopes(json: $0) } ?? []
             let user = User(id: userID, username: username, firstName: row.string(3), lastName: row.string(4), scopes: scopes)
-            return (Found(sessionID: sessionID, user: user), row.bool(6))
+            let found = Found(sessionID: sessionID, user: user, factors: row.int(7) ?? 1, authenticatedAgo: row.int(8) ?? 0)
+            return (found, row.bool(6))
         }
         guard let read else { return nil }
         if read.stale {
@@ -73,10 +79,11 @@ public struct SessionStore {
         return read.found
     }
 
-    /// Stores a new session for `userID` under `token`.
+    /// Stores a new session for `userID` under `token`, which proved `factors` (1 or 2) now.
     @discardableResult
-    public func create(_ token: SessionToken, userID: Int, address: String, userAgent: String) throws(DatabaseError) -> Int {
-        let result = try database.execute(SessionStore.createStatement, [token.storageKey, String(userID), String(maxAge), address, userAgent])
+    public func create(_ token: SessionToken, userID: Int, address: String, userAgent: String, factors: Int = 1) throws(DatabaseError) -> Int {
+        let result = try database.execute(SessionStore.createStatement,
+                                          [token.storageKey, String(userID), String(maxAge), address, userAgent, String(factors)])
         return result.scalar().flatMap { Int($0) } ?? 0
     }
 

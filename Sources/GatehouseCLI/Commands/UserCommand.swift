@@ -1,9 +1,9 @@
 import Gatehouse
 
-/// `gatehouse user add|passwd|scope|list|remove`.
+/// `gatehouse user add|passwd|scope|list|remove|mfa`.
 enum UserCommand {
     static func run(_ configuration: Configuration, _ arguments: [String]) throws -> Int32 {
-        guard let action = arguments.first else { throw UsageError(message: "user needs add, passwd, scope, list or remove") }
+        guard let action = arguments.first else { throw UsageError(message: "user needs add, passwd, scope, list, remove or mfa") }
         let rest = Array(arguments.dropFirst())
         let database = DatabaseConnection(configuration: configuration)
         let users = UserStore(database: database)
@@ -65,6 +65,17 @@ enum UserCommand {
             try users.remove(username: name)
             audit.record("user_removed", username: name, address: "cli")
             print("removed user \(name) and their sessions")
+        case "mfa":
+            // The way back for a user who lost every factor: they sign in with the password
+            // alone and may enrol again. Only --reset exists, so a bare `user mfa` changes nothing.
+            guard rest.count == 2, rest.contains("--reset"), let name = rest.first(where: { $0 != "--reset" }), !name.hasPrefix("-") else {
+                throw UsageError(message: "usage: user mfa NAME --reset")
+            }
+            guard let user = try users.find(username: name) else { throw UserStore.Failure.unknown(name) }
+            let removed = try SecondFactors(database: database).removeAll(userID: user.id)
+            audit.record("mfa_reset", username: name, address: "cli",
+                         detail: "totp=\(removed.app ? "removed" : "none") recovery_codes=\(removed.recoveryCodes)")
+            print("\(name): second factors removed (authenticator app: \(removed.app ? "removed" : "none"), recovery codes: \(removed.recoveryCodes))")
         default:
             throw UsageError(message: "unknown user action \(action)")
         }

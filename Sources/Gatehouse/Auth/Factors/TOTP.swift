@@ -1,3 +1,5 @@
+import Glibc
+
 /// RFC 6238 time-based one-time passwords as authenticator apps make them: HMAC-SHA1,
 /// 6 digits, 30-second steps from the Unix epoch, one step either side accepted for
 /// clock drift. Pure computation; `TOTPStore` keeps secrets and the replay guard.
@@ -10,6 +12,12 @@ public enum TOTP {
     public static let secretLength = 20
     /// Steps accepted either side of the current one.
     public static let drift: Int64 = 1
+
+    /// The wall clock in Unix seconds: TOTP steps are counted from the epoch, as the
+    /// user's phone counts them.
+    public static func currentTime() -> Int64 {
+        Int64(time(nil))
+    }
 
     /// The step `unixTime` falls in.
     public static func step(at unixTime: Int64) -> Int64 {

@@ -1,0 +1,27 @@
+/// Which second factors a user holds, across their tables: what decides whether a right
+/// password leads to `/auth/second`, what /account lists and what `user mfa --reset` ends.
+public struct SecondFactors {
+    let database: DatabaseConnection
+
+    /// The factors on `database`.
+    public init(database: DatabaseConnection) {
+        self.database = database
+    }
+
+    /// Whether the user has any second factor that completes a sign-in.
+    func any(userID: Int) throws(DatabaseError) -> Bool {
+        try database.query("SELECT 1 FROM totp_factor WHERE user_id = $1 AND confirmed_at IS NOT NULL",
+                           [String(userID)]).rows.count == 1
+    }
+
+    /// Removes every second factor and recovery code of the user, in one transaction.
+    /// - Returns: whether an app was on, and how many recovery codes went.
+    public func removeAll(userID: Int) throws -> (app: Bool, recoveryCodes: Int) {
+        try database.transaction {
+            let app = try database.query("DELETE FROM totp_factor WHERE user_id = $1 RETURNING confirmed_at IS NOT NULL",
+                                         [String(userID)]).scalar() == "t"
+            let codes = try RecoveryCodes(database: database).removeAll(userID: userID)
+            return (app, codes)
+        }
+    }
+}
