@@ -35,6 +35,10 @@ let package = Package(
         .systemLibrary(
             name: "CZxcvbn",
             providers: [.apt(["libzxcvbn-dev"])]),
+        // libqrencode draws the TOTP enrolment QR code (Auth/Factors/QRCode.swift).
+        .systemLibrary(
+            name: "CQREncode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]),
         // epoll and SCHED_IDLE: libc, but missing from Swift's Glibc module.
         .systemLibrary(name: "CLinux"),
         // SHA-256, HMAC and PBKDF2 over libcrypto's SHA-256 functions without EVP set-up (see sha256_fast.c).
@@ -57,7 +61,7 @@ let package = Package(
         .target(
             name: "Gatehouse",
             dependencies: [
-                "CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CZxcvbn", "CFIDO2", "GatehouseSupervision", "CLinux",
+                "CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CZxcvbn", "CFIDO2", "GatehouseSupervision", "CLinux", "CQREncode",
             ],
             swiftSettings: strictness),
         .executableTarget(

@@ -12,12 +12,15 @@ if [ "${1:-}" = "--tests" ]; then
     test_packages=(chromium chromium-driver)
     # The other deployments' end-to-end tests (DeployTests): LISTEN=stdin, CGI, Apache.
     test_packages+=(spawn-fcgi fcgiwrap apache2)
+    # oathtool: an independent TOTP implementation the second-factor tests compare with.
+    test_packages+=(oathtool)
 fi
 wanted=(
     libfcgi-dev libfcgi-bin   # libfcgi (fcgiapp.h, libfcgi.so) and cgi-fcgi
     libpq-dev libssl-dev      # libpq and libcrypto headers
     libzxcvbn-dev             # zxcvbn-c: password strength (runtime package: libzxcvbn0)
     libfido2-dev              # libfido2: passkey (WebAuthn) signature checks
+    libqrencode-dev           # libqrencode: the TOTP enrolment QR code (runtime: libqrencode4)
     postgresql-15             # initdb, pg_ctl, psql for the private clusters
     nginx-light               # the web server in front (auth_request included)
     sass-stylesheets-bulma    # /usr/share/bulma/css/bulma.min.css

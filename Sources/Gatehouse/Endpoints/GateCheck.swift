@@ -1,17 +1,34 @@
 /// `GET /auth/check`: the answer nginx `auth_request` needs — 204 with identity headers,
 /// 401 without a session, 403 when a `?scope=` names a scope the user lacks (every one
-/// given must be held). No body, no cookie.
+/// given must be held) or `?mfa=1` asks for two factors the sign-in did not prove, 401
+/// when `?max_age=S` finds the last password or factor older than S seconds (a malformed
+/// S answers 400, which nginx turns into an error: closed). No body, no cookie.
 enum GateCheck {
     static func check(_ context: inout RequestContext) throws -> Response {
         guard let found = try context.session() else {
             return Response(status: .unauthorized)
         }
         let user = found.user
-        // `?scope=a&scope=b` needs both; an empty one (the nginx example's plain
-        // `/_gatehouse/check` sends `scope=`) asks for nothing.
-        for (name, scope) in context.request.queryItems.pairs where name == "scope" && !scope.isEmpty && !user.has(scope) {
-            return Response(status: .forbidden)
+        var forbidden = false
+        for (name, value) in context.request.queryItems.pairs {
+            switch name {
+            case "scope":
+                // `?scope=a&scope=b` needs both; an empty one (the nginx example's plain
+                // `/_gatehouse/check` sends `scope=`) asks for nothing.
+                if !value.isEmpty && !user.has(value) { forbidden = true }
+            case "mfa":
+                // Anything but an empty value or 0 asks for two factors: a typo fails closed.
+                if value != "" && value != "0" && found.factors < 2 { forbidden = true }
+            case "max_age":
+                guard value.utf8.count <= 10, let seconds = Int(value), seconds >= 0, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    return Response(status: .badRequest)
+                }
+                if found.authenticatedAgo > seconds { return Response(status: .unauthorized) }
+            default:
+                break
+            }
         }
+        if forbidden { return Response(status: .forbidden) }
         // Built in one pass: the generic `joined(separator:)` costs more than the rest of
         // this answer's headers.
         var spaced = "", commas = ""
@@ -32,7 +49,16 @@ enum GateCheck {
             ("Remote-Groups", commas),
             ("X-Auth-Request-User", user.username),
             ("X-Auth-Request-Groups", commas),
+            ("Remote-Name", displayName(user)),
             ("Cache-Control", "no-store"),
         ])
+    }
+
+    /// The first and last name for `Remote-Name`, else the username. Control characters
+    /// (an adopted row may hold any) become spaces, so no name can end the header line.
+    static func displayName(_ user: User) -> String {
+        let full = [user.firstName, user.lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        guard !full.isEmpty else { return user.username }
+        return String(String.UnicodeScalarView(full.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 }

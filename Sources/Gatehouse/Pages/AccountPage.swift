@@ -25,6 +25,8 @@ enum AccountPage {
                 ])
             }),
             "has_others": .bool(sessions.contains { $0.id != current }),
+            "totp_enabled": .bool(try TOTPStore(database: context.database, key: context.application.factorKey).isEnabled(userID: user.id)),
+            "recovery_codes_left": .int(try RecoveryCodes(database: context.database).remaining(userID: user.id)),
         ]
         if let error { values["error"] = .string(error) }
         return context.page("account", status: status, values)
@@ -73,8 +75,9 @@ enum AccountPage {
             return try render(&context, error: problem, status: .badRequest)
         }
         try authenticator.users.setPassword(userID: user.id, HashingPool.shared.run { [hasher = authenticator.hasher] in hasher.hash(new) })
+        let factors = try context.session()?.factors ?? 1
         let ended = try SessionAdmin(database: context.database).revoke(username: user.username)
-        try context.startSession(userID: user.id)
+        try context.startSession(userID: user.id, factors: factors)
         context.audit.record("password_changed", username: user.username, address: context.clientAddress,
                              detail: "sessions_ended=\(ended)")
         return .redirect(to: "/account?flash=password-changed")

@@ -9,6 +9,8 @@ enum Flash {
         "scope-removed": ("success", "The scope was removed. It applies from the user's next request."),
         "sessions-ended": ("success", "All of that user's sessions were ended."),
         "welcome": ("success", "Your account was created and you are signed in."),
+        "totp-enabled": ("success", "Your authenticator app is on. Sign-ins now ask for its code."),
+        "totp-removed": ("success", "The authenticator app was removed."),
     ]
 
     /// The notice for the request's `flash` query value, as template values.

@@ -52,6 +52,9 @@ enum LoginPage {
             return form(context, next: next, username: username, error: failureMessage, status: .unauthorized)
         case .succeeded:
             guard let userID = credentials?.userID else { throw HTTPError(.internalServerError, "No user behind a right password.") }
+            if try SecondFactors(database: context.database).any(userID: userID) {
+                return try startSecondStep(&context, userID: userID, username: username, next: next)
+            }
             try context.startSession(userID: userID)
             context.application.metrics.recordLogin("success")
             context.audit.record("login_success", username: username, address: address)
@@ -59,6 +62,20 @@ enum LoginPage {
             response.cookies.append(context.deviceCookie(for: userID, known: device))
             return response
         }
+    }
+
+    /// A right password of a user with a second factor: no session yet, only a half-done
+    /// sign-in under a fresh token (a session the visitor arrived with ends), then the
+    /// second step.
+    private static func startSecondStep(_ context: inout RequestContext, userID: Int, username: String, next: String) throws -> Response {
+        if let presented = context.presentedToken {
+            try context.sessionStore.delete(presented)
+        }
+        let token = SessionToken.generate()
+        try PendingSignIn(database: context.database).start(token, userID: userID, next: next)
+        context.sessionToken = token
+        context.audit.record("login_password_ok", username: username, address: context.clientAddress, detail: "second_step=required")
+        return .redirect(to: "/auth/second")
     }
 
     /// The 429 sign-in page with `Retry-After: window` and `message`.
