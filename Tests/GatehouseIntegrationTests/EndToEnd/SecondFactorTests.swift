@@ -133,6 +133,19 @@ struct SecondFactorTests {
                                       headers: SecondFactor.headers(client, later))
         #expect(expired.status == 303)
         #expect(expired.header("Location") == "/auth")
+
+        // Removing the app (from a session, CSRF-checked) brings back the one-step sign-in.
+        let forged = try client.post("/account/totp/remove", form: [("csrf_token", "x")], headers: SecondFactor.headers(client, session))
+        #expect(forged.status == 403)
+        #expect(try client.send("GET", "/account", headers: ["Cookie": "session=\(session)"]).text.contains("tag is-success is-light\">on"))
+        let removed = try client.post("/account/totp/remove", form: [("csrf_token", csrf)], headers: SecondFactor.headers(client, session))
+        #expect(removed.status == 303)
+        #expect(removed.header("Location") == "/account?flash=totp-removed")
+        let (plain, answer) = try SignIn.through(client, "carol", "carol password 1")
+        #expect(answer.header("Location") == "/")
+        #expect(try client.send("GET", "/auth/check", headers: ["Cookie": "session=\(plain)"]).status == 204)
+        #expect(try client.send("GET", "/auth/check?mfa=1", headers: ["Cookie": "session=\(plain)"]).status == 403)
+        #expect(try stack.database.connect().query("SELECT 1 FROM audit_log WHERE event = 'totp_removed' AND username = 'carol'").rows.count == 1)
         #expect(stack.stop() == 0)
     }
 }
