@@ -39,7 +39,11 @@ public struct SessionAdmin {
     /// - Returns: how many were ended.
     @discardableResult
     public func revoke(username: String) throws(DatabaseError) -> Int {
-        try database.query("DELETE FROM session WHERE \"user\" = (SELECT id FROM users WHERE username = $1)", [username]).affectedRows
+        // Half-done sign-ins go too: a password just changed must not finish a sign-in
+        // begun with the old one.
+        try database.query(
+            "WITH pending AS (DELETE FROM pending_sign_in WHERE \"user\" = (SELECT id FROM users WHERE username = $1)) "
+                + "DELETE FROM session WHERE \"user\" = (SELECT id FROM users WHERE username = $1)", [username]).affectedRows
     }
 
     /// Ends session `sessionID` if it belongs to `userID`.

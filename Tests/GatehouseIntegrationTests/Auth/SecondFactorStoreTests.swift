@@ -107,4 +107,21 @@ struct SecondFactorStoreTests {
         #expect(try RecoveryCodes(database: harness.connection).remaining(userID: id) == 0)
         #expect(try harness.scalar("SELECT detail FROM audit_log WHERE event = 'mfa_reset' AND username = 'heidi'") == "totp=removed recovery_codes=10")
     }
+
+    @Test("Ending a user's sessions (password change, CLI, /admin) ends their half-done sign-ins too")
+    func revokeEndsPending() throws {
+        let id = try harness.addUser("ivan")
+        let other = try harness.addUser("judy")
+        let token = SessionToken.generate(), theirs = SessionToken.generate()
+        let pending = PendingSignIn(database: harness.connection)
+        try pending.start(token, userID: id, next: "/")
+        try pending.start(theirs, userID: other, next: "/")
+        try SessionStore(database: harness.connection, maxAge: 600, absoluteMaxAge: 6000)
+            .create(SessionToken.generate(), userID: id, address: "198.51.100.1", userAgent: "x")
+        #expect(try pending.find(token)?.userID == id)
+        #expect(try SessionAdmin(database: harness.connection).revoke(username: "ivan") == 1)
+        #expect(try pending.find(token) == nil)
+        #expect(try !pending.finish(token))
+        #expect(try pending.find(theirs)?.userID == other)
+    }
 }
