@@ -14,11 +14,13 @@ final class FakeSessions: SessionLookup {
     /// - Parameters:
     ///   - username: the user's name; the user id and session id are numbered in order.
     ///   - scopes: the user's scopes.
-    func signIn(_ username: String, firstName: String? = nil, scopes: [String] = ["authenticated"]) -> SessionToken {
+    ///   - factors: what the sign-in proved (1 or 2); `authenticatedAgo`: seconds since.
+    func signIn(_ username: String, firstName: String? = nil, lastName: String? = nil, scopes: [String] = ["authenticated"],
+                factors: Int = 1, authenticatedAgo: Int = 0) -> SessionToken {
         let token = SessionToken.generate()
         let id = sessions.count + 1
-        let user = User(id: id, username: username, firstName: firstName, lastName: nil, scopes: scopes)
-        sessions[token] = SessionStore.Found(sessionID: 100 + id, user: user)
+        let user = User(id: id, username: username, firstName: firstName, lastName: lastName, scopes: scopes)
+        sessions[token] = SessionStore.Found(sessionID: 100 + id, user: user, factors: factors, authenticatedAgo: authenticatedAgo)
         return token
     }
 
