@@ -21,7 +21,7 @@ enum TOTPPage {
         ]
         if let secret = try store.pendingSecret(userID: user.id) {
             let uri = TOTP.uri(secret: secret, issuer: issuer, username: user.username)
-            let grouped = Base32.encode(secret, padded: false).chunked(4).joined(separator: " ")
+            let grouped = groups(of: Array(Base32.encode(secret, padded: false)), size: 4)
             values["enrolling"] = .bool(true)
             values["secret"] = .string(grouped)
             values["uri"] = .string(uri)
@@ -85,12 +85,9 @@ enum TOTPPage {
             "totp_enabled": .bool(enabled),
         ])
     }
-}
 
-extension String {
-    /// The string cut into pieces of `size` characters (the last may be shorter).
-    func chunked(_ size: Int) -> [String] {
-        let characters = Array(self)
-        return stride(from: 0, to: characters.count, by: size).map { String(characters[$0..<min($0 + size, characters.count)]) }
+    /// The key in groups of `size` letters, easier to type into an app by hand.
+    private static func groups(of letters: [Character], size: Int) -> String {
+        stride(from: 0, to: letters.count, by: size).map { String(letters[$0..<min($0 + size, letters.count)]) }.joined(separator: " ")
     }
 }
