@@ -35,7 +35,10 @@ struct SecondFactorBrowserTests {
         #expect(try browser.isDisplayed(browser.find(".qr-code svg")))
         #expect(try fits(), "the enrolment page scrolls sideways at 390 px")
         try shoot("totp-mobile")
-        let secret = try browser.text(of: browser.find(".totp-secret")).filter { $0 != " " }
+        // Read in one script: no element reference to go stale while the page settles.
+        _ = try browser.find(".totp-secret")
+        let shown = try browser.execute("return document.querySelector('.totp-secret').textContent") as? String
+        let secret = try #require(shown).filter { $0 != " " }
         try browser.sendKeys(SecondFactor.code(secret, at: Int64(Date().timeIntervalSince1970)), to: browser.find("input#code"))
         try browser.click(browser.find("form[action='/account/totp'] button[type=submit]"))
         try browser.waitForURL("the recovery codes") { $0 == base + "/account/totp" }
