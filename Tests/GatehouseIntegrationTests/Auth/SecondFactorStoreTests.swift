@@ -124,4 +124,21 @@ struct SecondFactorStoreTests {
         #expect(try !pending.finish(token))
         #expect(try pending.find(theirs)?.userID == other)
     }
+
+    @Test("A new SECRET_KEY: an enrolled app no longer opens (no sign-in by code, the page shows it on); an enrolment starts over")
+    func rotatedSecretKey() throws {
+        let id = try harness.addUser("kate"), other = try harness.addUser("leo")
+        let old = TOTPStore(database: harness.connection, key: key)
+        let secret = try #require(try old.pendingSecret(userID: id))
+        let now = TOTP.currentTime()
+        #expect(try old.confirm(userID: id, typed: TOTP.code(secret: secret, step: TOTP.step(at: now)), now: now))
+        let pending = try #require(try old.pendingSecret(userID: other))
+        let rotated = TOTPStore(database: harness.connection, key: FactorSecretKey(secretKey: Array("another secret key, 32 bytes or more".utf8)))
+        #expect(try rotated.pendingSecret(userID: id) == nil)
+        #expect(try rotated.isEnabled(userID: id))
+        #expect(try !rotated.use(userID: id, typed: TOTP.code(secret: secret, step: TOTP.step(at: now) + 1), now: now))
+        let fresh = try #require(try rotated.pendingSecret(userID: other))
+        #expect(fresh != pending)
+        #expect(try rotated.pendingSecret(userID: other) == fresh)
+    }
 }

@@ -35,7 +35,7 @@ struct TOTPStore {
 
     /// The secret of the enrolment under way, started now with a fresh CSPRNG secret
     /// unless a recent one exists. `nil` when an app is already confirmed.
-    func pendingSecret(userID: Int) throws(DatabaseError) -> [UInt8]? {
+    func pendingSecret(userID: Int, retry: Bool = true) throws(DatabaseError) -> [UInt8]? {
         let fresh = key.seal(OpenSSL.randomBytes(TOTP.secretLength), userID: userID)
         // One statement, so two tabs opening the page agree on the secret.
         _ = try database.query("""
@@ -45,9 +45,12 @@ struct TOTPStore {
               AND totp_factor.created_at < now() - make_interval(secs => $3::int)
             """, [String(userID), Bytea.encode(fresh), String(Self.pendingLifetime)])
         guard let factor = try factor(userID: userID) else {
-            // A box sealed under an old SECRET_KEY: start over.
+            // A box sealed under an old SECRET_KEY. A confirmed app stays on (the user
+            // removes it, or signs in with a recovery code); an enrolment starts over once.
+            if try isEnabled(userID: userID) { return nil }
+            guard retry else { throw DatabaseError(sqlState: nil, message: "totp_factor: a new secret did not open") }
             _ = try database.query("DELETE FROM totp_factor WHERE user_id = $1 AND confirmed_at IS NULL", [String(userID)])
-            return try pendingSecret(userID: userID)
+            return try pendingSecret(userID: userID, retry: false)
         }
         return factor.confirmed ? nil : factor.secret
     }
