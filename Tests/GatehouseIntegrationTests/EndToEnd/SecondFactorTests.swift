@@ -78,6 +78,11 @@ struct SecondFactorTests {
 
         // A recovery code, typed in capitals with spaces, works once.
         let typed = recovery[0].uppercased().replacingOccurrences(of: "-", with: " ")
+        // Without the form's CSRF token nothing is judged or used up.
+        let forged = try client.post("/auth/second", form: [("csrf_token", "forged"), ("code", recovery[0])],
+                                     headers: SecondFactor.headers(client, again))
+        #expect(forged.status == 403)
+        #expect(forged.cookie("session") == nil || forged.cookie("session") == again)
         let recovered = try SecondFactor.secondStep(client, again, code: typed)
         #expect(recovered.status == 303)
         #expect(recovered.header("Location") == "/")
