@@ -34,7 +34,7 @@ enum CommandLineTool {
           user list [--search Q] [--after NAME | --before NAME] [--limit N] [--count]
                                         50 users a page by username; Q: username or name prefix
           user remove NAME
-          user mfa NAME --reset         remove every second factor and recovery code
+          user mfa NAME --reset         remove every second factor (app, passkeys) and recovery code
           session list [NAME] | session revoke NAME|--all | session purge
         """
 

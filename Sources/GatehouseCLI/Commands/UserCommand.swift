@@ -74,8 +74,9 @@ enum UserCommand {
             guard let user = try users.find(username: name) else { throw UserStore.Failure.unknown(name) }
             let removed = try SecondFactors(database: database).removeAll(userID: user.id)
             audit.record("mfa_reset", username: name, address: "cli",
-                         detail: "totp=\(removed.app ? "removed" : "none") recovery_codes=\(removed.recoveryCodes)")
-            print("\(name): second factors removed (authenticator app: \(removed.app ? "removed" : "none"), recovery codes: \(removed.recoveryCodes))")
+                         detail: "totp=\(removed.app ? "removed" : "none") passkeys=\(removed.passkeys) recovery_codes=\(removed.recoveryCodes)")
+            print("\(name): second factors removed (authenticator app: \(removed.app ? "removed" : "none"), "
+                  + "passkeys: \(removed.passkeys), recovery codes: \(removed.recoveryCodes))")
         default:
             throw UsageError(message: "unknown user action \(action)")
         }

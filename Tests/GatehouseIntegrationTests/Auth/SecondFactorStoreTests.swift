@@ -85,7 +85,7 @@ struct SecondFactorStoreTests {
         #expect(try !store.use(userID: other, typed: TOTP.code(secret: secret, step: TOTP.step(at: now) + 1), now: now + 30))
     }
 
-    @Test("gatehouse user mfa NAME --reset removes the app and every recovery code, audited; bad usage changes nothing")
+    @Test("gatehouse user mfa NAME --reset removes the app, passkeys and every recovery code, audited; bad usage changes nothing")
     func cliReset() throws {
         let id = try harness.addUser("heidi")
         let store = TOTPStore(database: harness.connection, key: key)
@@ -93,6 +93,8 @@ struct SecondFactorStoreTests {
         let now = TOTP.currentTime()
         #expect(try store.confirm(userID: id, typed: TOTP.code(secret: secret, step: TOTP.step(at: now)), now: now))
         _ = try RecoveryCodes(database: harness.connection).regenerate(userID: id)
+        _ = try harness.connection.query(
+            "INSERT INTO passkey (\"user\", credential_id, public_key, algorithm, name) VALUES ($1, '\\x01', '\\x02', -7, 'phone')", [String(id)])
         for bad in [["user", "mfa", "heidi"], ["user", "mfa", "--reset"], ["user", "mfa", "heidi", "--reset", "x"]] {
             let refused = try ScopeChangeTests.gatehouse(bad, conninfo: harness.database.conninfo)
             #expect(refused.status != 0, "\(bad)")
@@ -105,7 +107,8 @@ struct SecondFactorStoreTests {
         #expect(reset.output.contains("heidi"))
         #expect(try !SecondFactors(database: harness.connection).any(userID: id))
         #expect(try RecoveryCodes(database: harness.connection).remaining(userID: id) == 0)
-        #expect(try harness.scalar("SELECT detail FROM audit_log WHERE event = 'mfa_reset' AND username = 'heidi'") == "totp=removed recovery_codes=10")
+        #expect(try harness.scalar("SELECT detail FROM audit_log WHERE event = 'mfa_reset' AND username = 'heidi'") == "totp=removed passkeys=1 recovery_codes=10")
+        #expect(try harness.scalar("SELECT count(*) FROM passkey") == "0")
     }
 
     @Test("Ending a user's sessions (password change, CLI, /admin) ends their half-done sign-ins too")

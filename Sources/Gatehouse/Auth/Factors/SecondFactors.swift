@@ -14,14 +14,16 @@ public struct SecondFactors {
                            [String(userID)]).rows.count == 1
     }
 
-    /// Removes every second factor and recovery code of the user, in one transaction.
-    /// - Returns: whether an app was on, and how many recovery codes went.
-    public func removeAll(userID: Int) throws -> (app: Bool, recoveryCodes: Int) {
+    /// Removes every second factor (app and passkeys) and recovery code of the user, in
+    /// one transaction.
+    /// - Returns: whether an app was on, how many passkeys and recovery codes went.
+    public func removeAll(userID: Int) throws -> (app: Bool, passkeys: Int, recoveryCodes: Int) {
         try database.transaction {
             let app = try database.query("DELETE FROM totp_factor WHERE user_id = $1 RETURNING confirmed_at IS NOT NULL",
                                          [String(userID)]).scalar() == "t"
+            let passkeys = try database.query("DELETE FROM passkey WHERE \"user\" = $1", [String(userID)]).affectedRows
             let codes = try RecoveryCodes(database: database).removeAll(userID: userID)
-            return (app, codes)
+            return (app, passkeys, codes)
         }
     }
 }
