@@ -110,6 +110,8 @@ public final class Application: Sendable {
                 return .redirect(to: "/auth?next=" + PercentEncoding.queryValue(context.request.pathAndQuery))
             case .alreadyLoggedIn:
                 return .redirect(to: "/")
+            case .needsConfirmation(let next):
+                return .redirect(to: "/auth/confirm?next=" + PercentEncoding.queryValue(SafeRedirect.target(next)))
             case .forbidden(let required):
                 return context.page("permission_failed", status: .forbidden, ["required": .string(required)])
             }

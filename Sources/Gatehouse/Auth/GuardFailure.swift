@@ -7,4 +7,7 @@ public enum GuardFailure: Error, Sendable, Equatable {
     case forbidden(required: String)
     /// `/auth` and `/auth/register` while logged in: 303 to `/`.
     case alreadyLoggedIn
+    /// A sensitive action outside `REAUTH_WINDOW`: 303 to `/auth/confirm?next=<page>`,
+    /// where `page` is the GET-able page that held the form.
+    case needsConfirmation(next: String)
 }

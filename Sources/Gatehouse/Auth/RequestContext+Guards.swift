@@ -20,4 +20,19 @@ extension RequestContext {
     public mutating func requireAnonymous() throws {
         if try session() != nil { throw GuardFailure.alreadyLoggedIn }
     }
+
+    /// The logged-in user when the session signed in or passed `/auth/confirm` within
+    /// `REAUTH_WINDOW`; otherwise `GuardFailure.needsConfirmation`, so a stolen or
+    /// forgotten-open session cannot change passwords, factors or users unasked.
+    /// Call it before anything is changed.
+    /// - Parameter page: the local page holding the form, where the user returns after
+    ///   confirming (a GET target, never the POST path).
+    @discardableResult
+    public mutating func requireRecentAuthentication(returningTo page: String) throws -> User {
+        guard let found = try session() else { throw GuardFailure.notLoggedIn }
+        guard found.authenticatedAgo < configuration.reauthWindow else {
+            throw GuardFailure.needsConfirmation(next: page)
+        }
+        return found.user
+    }
 }

@@ -20,6 +20,7 @@ extension Configuration {
             ("LOGIN_FAILURE_WINDOW", String(loginFailureWindow)),
             ("LOGIN_IP_LIMIT", String(loginIPLimit)),
             ("LOGIN_USER_LIMIT", String(loginUserLimit)),
+            ("REAUTH_WINDOW", String(reauthWindow)),
             ("REGISTRATION", registration ? "on" : "off"),
             ("PASSWORD_MIN_SCORE", String(passwordMinScore)),
             ("AUDIT_RETENTION", String(auditRetention)),

@@ -120,6 +120,7 @@ extension Configuration {
             loginIPLimit: try number("LOGIN_IP_LIMIT", 50, 1...1_000_000, "a whole number of failures"),
             loginUserLimit: try number(
                 "LOGIN_USER_LIMIT", 100, 1...1_000_000, "a whole number of failures"),
+            reauthWindow: try number("REAUTH_WINDOW", 600, 1...31_536_000, seconds),
             registration: registration,
             passwordMinScore: try passwordMinScore(value("PASSWORD_MIN_SCORE")),
             auditRetention: try number("AUDIT_RETENTION", 365, 1...36_500, "a whole number of days"),

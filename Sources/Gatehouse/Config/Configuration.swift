@@ -36,6 +36,9 @@ public struct Configuration: Sendable, Equatable {
     public var loginIPLimit: Int
     /// Failures allowed for one username within an hour (`LOGIN_USER_LIMIT`).
     public var loginUserLimit: Int
+    /// Seconds after a sign-in or `/auth/confirm` in which sensitive actions go through
+    /// without asking again (`REAUTH_WINDOW`).
+    public var reauthWindow: Int
     /// Whether `/auth/register` offers sign-up (`REGISTRATION`).
     public var registration: Bool
     /// The least zxcvbn score (0–4) of a password being set (`PASSWORD_MIN_SCORE`).
@@ -71,6 +74,7 @@ public struct Configuration: Sendable, Equatable {
         loginFailureWindow: Int = 900,
         loginIPLimit: Int = 50,
         loginUserLimit: Int = 100,
+        reauthWindow: Int = 600,
         registration: Bool = false,
         passwordMinScore: Int = 3,
         auditRetention: Int = 365,
@@ -94,6 +98,7 @@ public struct Configuration: Sendable, Equatable {
         self.loginFailureWindow = loginFailureWindow
         self.loginIPLimit = loginIPLimit
         self.loginUserLimit = loginUserLimit
+        self.reauthWindow = reauthWindow
         self.registration = registration
         self.passwordMinScore = passwordMinScore
         self.auditRetention = auditRetention
@@ -127,7 +132,7 @@ public struct Configuration: Sendable, Equatable {
         "SECRET_KEY", "LISTEN", "WORKER_PROCESSES", "WORKERS", "SESSION_COOKIE_NAME",
         "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",
-        "REGISTRATION", "PASSWORD_MIN_SCORE", "AUDIT_RETENTION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
+        "REAUTH_WINDOW", "REGISTRATION", "PASSWORD_MIN_SCORE", "AUDIT_RETENTION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
     ]
 
     /// Processors online now, at least 1.

@@ -36,7 +36,7 @@ enum AccountPage {
     /// rotates this one.
     static func changePassword(_ context: inout RequestContext) throws -> Response {
         let fields = try context.form()
-        let user = try context.requireUser()
+        let user = try context.requireRecentAuthentication(returningTo: "/account")
         let current = fields["current_password"] ?? ""
         let new = fields["new_password"] ?? ""
         guard PasswordRules.isSubmittable(current), PasswordRules.isSubmittable(new) else {

@@ -96,6 +96,7 @@ enum AdminPage {
     static func changeScope(_ context: inout RequestContext) throws -> Response {
         let fields = try context.form()
         let admin = try context.requireScope("admin") { $0.isAdmin }
+        try context.requireRecentAuthentication(returningTo: "/admin")
         let username = fields["username"] ?? ""
         let scope = fields["scope"] ?? ""
         let action = fields["action"] ?? ""
@@ -127,6 +128,7 @@ enum AdminPage {
     static func revokeSessions(_ context: inout RequestContext) throws -> Response {
         let fields = try context.form()
         let admin = try context.requireScope("admin") { $0.isAdmin }
+        try context.requireRecentAuthentication(returningTo: "/admin")
         let username = fields["username"] ?? ""
         guard let target = try UserStore(database: context.database).find(username: username) else {
             throw HTTPError(.notFound, "There is no user with that name.")

@@ -40,7 +40,7 @@ enum TOTPPage {
     /// the first recovery codes when the user holds none.
     static func enable(_ context: inout RequestContext) throws -> Response {
         let fields = try context.form()
-        let user = try context.requireUser()
+        let user = try context.requireRecentAuthentication(returningTo: "/account/totp")
         let typed = fields["code"] ?? ""
         guard TOTP.normalized(typed) != nil else {
             return try render(&context, user: user, error: "The code is the 6 digits your app shows.", status: .badRequest)
@@ -60,7 +60,7 @@ enum TOTPPage {
     /// `POST /account/totp/remove`.
     static func remove(_ context: inout RequestContext) throws -> Response {
         _ = try context.form()
-        let user = try context.requireUser()
+        let user = try context.requireRecentAuthentication(returningTo: "/account")
         let wasOn = try TOTPStore(database: context.database, key: context.application.factorKey).remove(userID: user.id)
         if wasOn {
             context.audit.record("totp_removed", username: user.username, address: context.clientAddress)
@@ -71,7 +71,7 @@ enum TOTPPage {
     /// `POST /account/recovery-codes`: ten new codes, shown once; the old ones stop working.
     static func regenerateRecoveryCodes(_ context: inout RequestContext) throws -> Response {
         _ = try context.form()
-        let user = try context.requireUser()
+        let user = try context.requireRecentAuthentication(returningTo: "/account")
         return try showNewCodes(&context, user: user, codes: RecoveryCodes(database: context.database), enabled: false)
     }
 

@@ -15,6 +15,8 @@ enum Routes {
         router.add("POST", "/auth", LoginPage.submit)
         router.add("GET", "/auth/second", SecondStepPage.show)
         router.add("POST", "/auth/second", SecondStepPage.submit)
+        router.add("GET", "/auth/confirm", ConfirmPage.show)
+        router.add("POST", "/auth/confirm", ConfirmPage.submit)
         router.add("POST", "/auth/logout", SignOut.submit)
         router.add("GET", "/auth/register", RegisterPage.show)
         router.add("POST", "/auth/register", RegisterPage.submit)

@@ -87,6 +87,13 @@ public struct SessionStore {
         return result.scalar().flatMap { Int($0) } ?? 0
     }
 
+    /// Marks the session as just proved again (`/auth/confirm`): `authenticated_at` becomes
+    /// now, and `factors` rises to what the confirmation proved, never falls.
+    public func confirm(sessionID: Int, factors: Int) throws(DatabaseError) {
+        _ = try database.query("UPDATE session SET authenticated_at = now(), factors = greatest(factors, $2::int) WHERE id = $1",
+                               [String(sessionID), String(factors)])
+    }
+
     /// Deletes the session stored under `token`, if any.
     public func delete(_ token: SessionToken) throws(DatabaseError) {
         _ = try database.execute(SessionStore.deleteStatement, [token.storageKey])
