@@ -17,6 +17,7 @@ struct ConfigurationRedactionTests {
         #expect(text.contains("LISTEN=unix:.run/gatehouse.sock\n"))
         #expect(text.contains(#"METRICS_ALLOW="127.0.0.1 ::1""#))
         #expect(text.contains("TRUSTED_PROXIES=\n"))
+        #expect(text.contains("REAUTH_WINDOW=600\n"))
         #expect(text.contains("REGISTRATION=off\n"))
         #expect(text.contains("PASSWORD_MIN_SCORE=3\n"))
         #expect(text.contains("DATABASE_TIMEOUT=2\n"))

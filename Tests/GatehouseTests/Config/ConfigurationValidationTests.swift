@@ -148,6 +148,16 @@ struct ConfigurationValidationTests {
         }
     }
 
+    @Test func reauthWindowIsWholeSeconds() throws {
+        #expect(try ConfigFixtures.load(["SECRET_KEY": secret]).reauthWindow == 600)
+        #expect(try ConfigFixtures.load(["SECRET_KEY": secret, "REAUTH_WINDOW": "1"]).reauthWindow == 1)
+        for bad in ["0", "-5", "1.5", "ten minutes", " 30"] {
+            let error = ConfigFixtures.error(["REAUTH_WINDOW": bad])
+            #expect(error?.key == "REAUTH_WINDOW", "\(bad)")
+            #expect(error?.message.contains("whole number of seconds") == true, "\(bad)")
+        }
+    }
+
     @Test func databaseURLWinsOverDBSettings() throws {
         let configuration = try ConfigFixtures.load([
             "SECRET_KEY": secret, "DATABASE_URL": "postgresql://u@db/app",
