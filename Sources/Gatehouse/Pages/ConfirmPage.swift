@@ -2,6 +2,7 @@
 /// sensitive action (`RequestContext.requireRecentAuthentication`) — the password, and a
 /// code from the app or a recovery code when they have an app — and returns to `next`.
 enum ConfirmPage {
+    /// `GET /auth/confirm?next=…`: the form, for signed-in users only.
     static func show(_ context: inout RequestContext) throws -> Response {
         let user = try context.requireUser()
         return try form(&context, user: user, next: SafeRedirect.target(context.request.queryItems["next"]))
