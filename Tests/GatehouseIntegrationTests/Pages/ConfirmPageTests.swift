@@ -119,6 +119,21 @@ struct ConfirmPageTests {
         #expect(boss.post("/admin/users/revoke", [("username", "plain")]).header("Location") == "/auth/confirm?next=/admin")
     }
 
+    @Test("Turning an app on and new recovery codes of an old session go to /auth/confirm and change nothing")
+    func factorPosts() throws {
+        let id = try harness.addUser("fay")
+        var browser = harness.browser()
+        browser.login("fay")
+        let store = TOTPStore(database: harness.connection, key: harness.application.factorKey)
+        let secret = try #require(try store.pendingSecret(userID: id))
+        try age("fay")
+        let code = TOTP.code(secret: secret, step: TOTP.step(at: TOTP.currentTime()))
+        #expect(browser.post("/account/totp", [("code", code)]).header("Location") == "/auth/confirm?next=/account/totp")
+        #expect(try !store.isEnabled(userID: id))
+        #expect(browser.post("/account/recovery-codes", []).header("Location") == "/auth/confirm?next=/account")
+        #expect(try harness.scalar("SELECT count(*) FROM recovery_code WHERE user_id = $1", [String(id)]) == "0")
+    }
+
     @Test("Signed-out visitors are sent to sign in")
     func anonymous() {
         var browser = harness.browser()
