@@ -82,7 +82,11 @@ public final class Application: Sendable {
                 response.headers.append(("Allow", allowed.joined(separator: ", ")))
             case .found(let route):
                 routeLabel = request.path
-                response = run(route, &context)
+                if route.kind == .browser, let setup = FactorEnrolment.redirect(&context) {
+                    response = setup
+                } else {
+                    response = run(route, &context)
+                }
             }
         }
         if kind == .browser {

@@ -27,6 +27,7 @@ extension Configuration {
             ("TEMPLATES_DIR", templatesDir),
             ("TRUSTED_PROXIES", trustedProxies.joined(separator: " ")),
             ("METRICS_ALLOW", metricsAllow.joined(separator: " ")),
+            ("MFA_REQUIRED", mfaRequired.description),
         ]
         return lines.map { key, value in
             value.isEmpty ? "\(key)=" : "\(key)=\(DotEnv.quote(value))"

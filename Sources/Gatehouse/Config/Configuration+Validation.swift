@@ -97,6 +97,14 @@ extension Configuration {
             registration = flag
         }
 
+        var mfaRequired = MFARequirement.off
+        if let text = value("MFA_REQUIRED") {
+            guard let requirement = MFARequirement(parsing: text) else {
+                throw ConfigurationError(key: "MFA_REQUIRED", message: "expected off, admin or all, got \"\(text)\"")
+            }
+            mfaRequired = requirement
+        }
+
         return Configuration(
             secretKey: secretKey,
             databaseConnInfo: connInfo,
@@ -128,6 +136,7 @@ extension Configuration {
             trustedProxies: try addressList(values["TRUSTED_PROXIES"], key: "TRUSTED_PROXIES") ?? [],
             metricsAllow: try addressList(values["METRICS_ALLOW"], key: "METRICS_ALLOW")
                 ?? ["127.0.0.1", "::1"],
+            mfaRequired: mfaRequired,
             warnings: warnings)
     }
 

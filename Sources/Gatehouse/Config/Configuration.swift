@@ -52,6 +52,8 @@ public struct Configuration: Sendable, Equatable {
     public var trustedProxies: [String]
     /// Addresses and CIDR ranges allowed to read `/metrics` (`METRICS_ALLOW`).
     public var metricsAllow: [String]
+    /// Who must set up a second factor before anything else (`MFA_REQUIRED`).
+    public var mfaRequired: MFARequirement
     /// Non-fatal findings, such as unknown keys, for the caller to log.
     public var warnings: [String]
 
@@ -81,6 +83,7 @@ public struct Configuration: Sendable, Equatable {
         templatesDir: String = "templates",
         trustedProxies: [String] = [],
         metricsAllow: [String] = ["127.0.0.1", "::1"],
+        mfaRequired: MFARequirement = .off,
         warnings: [String] = []
     ) {
         self.databaseConnInfo = databaseConnInfo
@@ -105,6 +108,7 @@ public struct Configuration: Sendable, Equatable {
         self.templatesDir = templatesDir
         self.trustedProxies = trustedProxies
         self.metricsAllow = metricsAllow
+        self.mfaRequired = mfaRequired
         self.warnings = warnings
     }
 
@@ -133,6 +137,7 @@ public struct Configuration: Sendable, Equatable {
         "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",
         "REAUTH_WINDOW", "REGISTRATION", "PASSWORD_MIN_SCORE", "AUDIT_RETENTION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
+        "MFA_REQUIRED",
     ]
 
     /// Processors online now, at least 1.

@@ -9,7 +9,8 @@ enum GateCheck {
             return Response(status: .unauthorized)
         }
         let user = found.user
-        var forbidden = false
+        // MFA_REQUIRED: a covered user who has not set up a factor passes no gate yet.
+        var forbidden = FactorEnrolment.isPending(found, context.configuration.mfaRequired)
         for (name, value) in context.request.queryItems.pairs {
             switch name {
             case "scope":

@@ -36,6 +36,7 @@ extension RequestContext {
     /// The session table on this worker's connection, with the configured lifetimes.
     public var sessionStore: SessionStore {
         SessionStore(database: database, maxAge: configuration.sessionMaxAge,
-                     absoluteMaxAge: configuration.sessionAbsoluteMaxAge)
+                     absoluteMaxAge: configuration.sessionAbsoluteMaxAge,
+                     checksFactor: configuration.mfaRequired != .off)
     }
 }

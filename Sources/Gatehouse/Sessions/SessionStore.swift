@@ -9,6 +9,8 @@ public struct SessionStore {
     public let maxAge: Int
     /// Hard cap from login, seconds.
     public let absoluteMaxAge: Int
+    /// Whether `lookup` also finds out if the user holds a second factor (MFA_REQUIRED on).
+    public let checksFactor: Bool
 
     /// A session found by `lookup`.
     public struct Found: Sendable, Equatable {
@@ -20,23 +22,32 @@ public struct SessionStore {
         public var factors = 1
         /// Seconds since the session last proved a password or factor (`?max_age=`).
         public var authenticatedAgo = 0
+        /// Whether the user holds a second factor; only read (and only true) when the
+        /// store was asked to check, that is when MFA_REQUIRED is on.
+        public var hasFactor = false
     }
 
     /// Creates a store on `database` with the configured lifetimes.
-    public init(database: DatabaseConnection, maxAge: Int, absoluteMaxAge: Int) {
+    public init(database: DatabaseConnection, maxAge: Int, absoluteMaxAge: Int, checksFactor: Bool = false) {
         self.database = database
         self.maxAge = maxAge
         self.absoluteMaxAge = absoluteMaxAge
+        self.checksFactor = checksFactor
     }
 
     /// The session joined to its user with both expiries checked, and whether less than
     /// half of the idle time is left (`stale`). A plain SELECT, the scopes as jsonb text:
     /// a data-modifying WITH (for a write needed once per maxAge/2) and unpacking the
     /// scope array in SQL cost PostgreSQL twice this statement's executor time.
+    /// Whether the user holds a factor rides in the same round trip, and the CASE skips
+    /// the probe entirely while MFA_REQUIRED is off ($4 false): no cost on the default.
+    /// A passkey counts once its routes exist: one more `OR EXISTS` here.
     static let lookupStatement = PreparedStatement("session_lookup", """
             SELECT s.id, u.id, u.username, u.first_name, u.last_name, u.scope::text,
                    s.expires_at < now() + make_interval(secs => $2::int / 2) AS stale,
-                   s.factors, extract(epoch FROM now() - s.authenticated_at)::int
+                   s.factors, extract(epoch FROM now() - s.authenticated_at)::int,
+                   CASE WHEN $4::bool THEN EXISTS (SELECT 1 FROM totp_factor f
+                        WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) ELSE false END
             FROM session s JOIN users u ON u.id = s."user"
             WHERE s.token = $1 AND s.expires_at > now()
               AND s.created_at > now() - make_interval(secs => $3::int)
@@ -63,13 +74,14 @@ public struct SessionStore {
         let maxAgeText = String(maxAge)
         // Typed as the call takes it: a [String] passed as [String?] is converted element
         // by element, through a dynamic cast, on every request.
-        let parameters: [String?] = [token.storageKey, maxAgeText, String(absoluteMaxAge)]
+        let parameters: [String?] = [token.storageKey, maxAgeText, String(absoluteMaxAge), checksFactor ? "t" : "f"]
         // Read in place: only the columns a request uses become strings.
         let read = try database.execute(SessionStore.lookupStatement, parameters) { row -> (found: Found, stale: Bool)? in
             guard let row, let sessionID = row.int(0), let userID = row.int(1), let username = row.string(2) else { return nil }
             let scopes = row.withBytes(5) { ScopeList.scopes(json: $0) } ?? []
             let user = User(id: userID, username: username, firstName: row.string(3), lastName: row.string(4), scopes: scopes)
-            let found = Found(sessionID: sessionID, user: user, factors: row.int(7) ?? 1, authenticatedAgo: row.int(8) ?? 0)
+            let found = Found(sessionID: sessionID, user: user, factors: row.int(7) ?? 1, authenticatedAgo: row.int(8) ?? 0,
+                              hasFactor: row.bool(9))
             return (found, row.bool(6))
         }
         guard let read else { return nil }

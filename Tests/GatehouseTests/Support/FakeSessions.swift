@@ -15,12 +15,14 @@ final class FakeSessions: SessionLookup {
     ///   - username: the user's name; the user id and session id are numbered in order.
     ///   - scopes: the user's scopes.
     ///   - factors: what the sign-in proved (1 or 2); `authenticatedAgo`: seconds since.
+    ///   - hasFactor: whether the user holds a second factor (MFA_REQUIRED).
     func signIn(_ username: String, firstName: String? = nil, lastName: String? = nil, scopes: [String] = ["authenticated"],
-                factors: Int = 1, authenticatedAgo: Int = 0) -> SessionToken {
+                factors: Int = 1, authenticatedAgo: Int = 0, hasFactor: Bool = false) -> SessionToken {
         let token = SessionToken.generate()
         let id = sessions.count + 1
         let user = User(id: id, username: username, firstName: firstName, lastName: lastName, scopes: scopes)
-        sessions[token] = SessionStore.Found(sessionID: 100 + id, user: user, factors: factors, authenticatedAgo: authenticatedAgo)
+        sessions[token] = SessionStore.Found(sessionID: 100 + id, user: user, factors: factors, authenticatedAgo: authenticatedAgo,
+                                             hasFactor: hasFactor)
         return token
     }
 
