@@ -28,6 +28,7 @@ extension Configuration {
             ("TRUSTED_PROXIES", trustedProxies.joined(separator: " ")),
             ("METRICS_ALLOW", metricsAllow.joined(separator: " ")),
             ("MFA_REQUIRED", mfaRequired.description),
+            ("PUBLIC_URL", publicURL ?? ""),
         ]
         return lines.map { key, value in
             value.isEmpty ? "\(key)=" : "\(key)=\(DotEnv.quote(value))"

@@ -137,6 +137,7 @@ extension Configuration {
             metricsAllow: try addressList(values["METRICS_ALLOW"], key: "METRICS_ALLOW")
                 ?? ["127.0.0.1", "::1"],
             mfaRequired: mfaRequired,
+            publicURL: try publicURL(value("PUBLIC_URL")),
             warnings: warnings)
     }
 

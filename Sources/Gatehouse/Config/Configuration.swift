@@ -54,6 +54,8 @@ public struct Configuration: Sendable, Equatable {
     public var metricsAllow: [String]
     /// Who must set up a second factor before anything else (`MFA_REQUIRED`).
     public var mfaRequired: MFARequirement
+    /// The sign-in site's own origin, `scheme://host[:port]` (`PUBLIC_URL`), if set.
+    public var publicURL: String?
     /// Non-fatal findings, such as unknown keys, for the caller to log.
     public var warnings: [String]
 
@@ -84,6 +86,7 @@ public struct Configuration: Sendable, Equatable {
         trustedProxies: [String] = [],
         metricsAllow: [String] = ["127.0.0.1", "::1"],
         mfaRequired: MFARequirement = .off,
+        publicURL: String? = nil,
         warnings: [String] = []
     ) {
         self.databaseConnInfo = databaseConnInfo
@@ -109,6 +112,7 @@ public struct Configuration: Sendable, Equatable {
         self.trustedProxies = trustedProxies
         self.metricsAllow = metricsAllow
         self.mfaRequired = mfaRequired
+        self.publicURL = publicURL
         self.warnings = warnings
     }
 
@@ -137,7 +141,7 @@ public struct Configuration: Sendable, Equatable {
         "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",
         "REAUTH_WINDOW", "REGISTRATION", "PASSWORD_MIN_SCORE", "AUDIT_RETENTION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
-        "MFA_REQUIRED",
+        "MFA_REQUIRED", "PUBLIC_URL",
     ]
 
     /// Processors online now, at least 1.

@@ -6,7 +6,7 @@
 enum GateCheck {
     static func check(_ context: inout RequestContext) throws -> Response {
         guard let found = try context.session() else {
-            return Response(status: .unauthorized)
+            return Response(status: .unauthorized, headers: signInLocation(context, page: "/auth"))
         }
         let user = found.user
         // MFA_REQUIRED: a covered user who has not set up a factor passes no gate yet.
@@ -24,7 +24,9 @@ enum GateCheck {
                 guard value.utf8.count <= 10, let seconds = Int(value), seconds >= 0, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                     return Response(status: .badRequest)
                 }
-                if found.authenticatedAgo > seconds { return Response(status: .unauthorized) }
+                if found.authenticatedAgo > seconds {
+                    return Response(status: .unauthorized, headers: signInLocation(context, page: "/auth/confirm"))
+                }
             default:
                 break
             }
@@ -53,6 +55,22 @@ enum GateCheck {
             ("Remote-Name", displayName(user)),
             ("Cache-Control", "no-store"),
         ])
+    }
+
+    /// The longest `X-Original-URL` a 401 sends back as `next`: nginx builds it from the
+    /// request line, which the visitor chooses; longer ones get no `Location`.
+    static let originalURLLimit = 2048
+
+    /// `Location: <PUBLIC_URL><page>?next=<X-Original-URL, percent-encoded>` for a 401, so
+    /// nginx can send the visitor to sign in (or confirm) and back; nothing without
+    /// PUBLIC_URL, without the header, or when it is overlong or holds a control
+    /// character (the value comes from the visitor's request).
+    static func signInLocation(_ context: RequestContext, page: String) -> [(String, String)] {
+        guard let publicURL = context.configuration.publicURL,
+              let original = context.request.headers["x-original-url"], !original.isEmpty,
+              original.utf8.count <= originalURLLimit,
+              !original.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return [] }
+        return [("Location", publicURL + page + "?next=" + PercentEncoding.queryValue(original))]
     }
 
     /// The first and last name for `Remote-Name`, else the username. Control characters
