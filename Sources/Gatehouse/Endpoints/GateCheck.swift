@@ -9,8 +9,10 @@ enum GateCheck {
             return Response(status: .unauthorized, headers: signInLocation(context, page: "/auth"))
         }
         let user = found.user
-        // MFA_REQUIRED: a covered user who has not set up a factor passes no gate yet.
-        var forbidden = FactorEnrolment.isPending(found, context.configuration.mfaRequired)
+        // MFA_REQUIRED: a covered user who has not set up a factor passes no gate yet,
+        // whatever is asked (a stale ?max_age= too: confirming would not let them in).
+        if FactorEnrolment.isPending(found, context.configuration.mfaRequired) { return Response(status: .forbidden) }
+        var forbidden = false
         for (name, value) in context.request.queryItems.pairs {
             switch name {
             case "scope":

@@ -24,7 +24,7 @@ struct MFARequiredTests {
     func adminWithoutFactor() throws {
         let pipeline = try Pipeline(["MFA_REQUIRED": "admin"])
         for scope in ["admin", "super"] {
-            let token = pipeline.sessions.signIn("boss-\(scope)", scopes: ["authenticated", scope])
+            let token = pipeline.sessions.signIn("boss-\(scope)", scopes: ["authenticated", scope], authenticatedAgo: 60)
             for path in ["/", "/admin", "/account", "/super", "/auth"] {
                 let response = pipeline.send("GET", path, session: token)
                 #expect(response.status == .seeOther, "\(scope) \(path)")
@@ -40,7 +40,7 @@ struct MFARequiredTests {
             #expect(pipeline.post("/account/totp", session: token, [("csrf_token", csrf), ("code", "123456")]).location != "/account/totp")
             #expect(pipeline.post("/auth/logout", session: token, [("csrf_token", csrf)]).location != "/account/totp")
             // The gate refuses them whatever it asks for.
-            for query in ["", "?scope=", "?scope=admin", "?mfa=0"] {
+            for query in ["", "?scope=", "?scope=admin", "?mfa=0", "?max_age=0"] {
                 let check = pipeline.send("GET", "/auth/check" + query, session: token)
                 #expect(check.status == .forbidden, "\(scope) \(query)")
                 #expect(check.header("X-Auth-User") == nil)
