@@ -5,9 +5,11 @@ enum FactorEnrolment {
     static let setupPath = "/account/totp"
 
     /// Paths such a user may still use: the setup page itself (GET and the POST that
-    /// enables the app), the passkey routes (the setup page offers one) and sign-out.
+    /// enables the app), the passkey routes (the setup page offers one) and sign-out;
+    /// and `/auth/confirm`, where enabling the app sends a session older than
+    /// REAUTH_WINDOW (held back there, the user could never enrol: a redirect loop).
     static func isExempt(_ path: String) -> Bool {
-        path == setupPath || path == "/auth/logout"
+        path == setupPath || path == "/auth/logout" || path == "/auth/confirm"
             || path.hasPrefix("/account/passkeys") || path.hasPrefix("/auth/passkey")
     }
 

@@ -35,6 +35,14 @@ struct MFARequiredIntegrationTests {
         let secret = page.text[start.upperBound..<end.lowerBound].filter { $0 != " " }
         let code = TOTP.code(secret: try #require(Base32.decode(String(secret))),
                              step: TOTP.step(at: Int64(Date().timeIntervalSince1970)))
+        // Signed in longer ago than REAUTH_WINDOW: enabling asks to confirm first, and
+        // the confirmation page is not held back (no loop back to /account/totp).
+        _ = try harness.connection.query("UPDATE session SET authenticated_at = now() - interval '1 day'")
+        let asked = boss.post("/account/totp", [("code", code)])
+        #expect(asked.status == .seeOther)
+        #expect(asked.header("Location")?.hasPrefix("/auth/confirm?next=") == true)
+        #expect(boss.get("/auth/confirm?next=/account/totp").status == .ok)
+        #expect(boss.post("/auth/confirm", [("password", "correct horse battery"), ("next", "/account/totp")]).status == .seeOther)
         #expect(boss.post("/account/totp", [("code", code)]).status.code < 400)
         #expect(try harness.scalar("SELECT count(*) FROM totp_factor WHERE confirmed_at IS NOT NULL") == "1")
         #expect(boss.get("/").status == .ok)

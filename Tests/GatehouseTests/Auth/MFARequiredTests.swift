@@ -39,6 +39,8 @@ struct MFARequiredTests {
             #expect(pipeline.send("GET", "/account/totp", session: token).status != .seeOther)
             #expect(pipeline.post("/account/totp", session: token, [("csrf_token", csrf), ("code", "123456")]).location != "/account/totp")
             #expect(pipeline.post("/auth/logout", session: token, [("csrf_token", csrf)]).location != "/account/totp")
+            // Enabling the app may first ask to confirm the password: that page answers too.
+            #expect(pipeline.send("GET", "/auth/confirm?next=/account/totp", session: token).location != "/account/totp")
             // The gate refuses them whatever it asks for.
             for query in ["", "?scope=", "?scope=admin", "?mfa=0", "?max_age=0"] {
                 let check = pipeline.send("GET", "/auth/check" + query, session: token)
