@@ -84,13 +84,11 @@ private struct JSONArrayReader {
             case UInt8(ascii: "\\"):
                 guard let escaped = peek else { return nil }
                 index += 1
+                if let simple = JSONEscape.byte(for: escaped) {
+                    out.append(simple)
+                    continue
+                }
                 switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     guard let scalar = unicodeEscape() else { return nil }
                     out.append(contentsOf: String(Character(scalar)).utf8)

@@ -94,13 +94,11 @@ struct JSONScanner {
                 throw .malformed("JSON: control character in string")
             case UInt8(ascii: "\\"):
                 guard let escape = next() else { throw .malformed("JSON: bad escape") }
+                if let simple = JSONEscape.byte(for: escape) {
+                    out.append(simple)
+                    continue
+                }
                 switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar) {
