@@ -41,9 +41,8 @@ struct SecondFactorBrowserTests {
         let secret = try #require(shown).filter { $0 != " " }
         try browser.sendKeys(SecondFactor.code(secret, at: Int64(Date().timeIntervalSince1970)), to: browser.find("input#code"))
         try browser.click(browser.find("form[action='/account/totp'] button[type=submit]"))
-        try browser.waitForURL("the recovery codes") { $0 == base + "/account/totp" }
-        let codes = try browser.visibleText()
-        #expect(codes.contains("Your recovery codes"))
+        // The form posts back to its own address: wait for the new page's words, not a URL.
+        try browser.waitForText("Your recovery codes")
         #expect(try fits(), "the recovery codes scroll sideways at 390 px")
         try shoot("recovery-codes-mobile")
 
@@ -59,8 +58,7 @@ struct SecondFactorBrowserTests {
         try shoot("second-step-mobile")
         try browser.sendKeys("000000", to: browser.find("input#code"))
         try browser.click(browser.find("form[action='/auth/second'] button[type=submit]"))
-        try browser.waitForURL("the second step again") { $0 == base + "/auth/second" }
-        #expect(try browser.visibleText().contains("That code is not right"))
+        try browser.waitForText("That code is not right")
         try browser.clear(browser.find("input#code"))
         try browser.sendKeys(SecondFactor.nextCode(secret), to: browser.find("input#code"))
         try browser.click(browser.find("form[action='/auth/second'] button[type=submit]"))

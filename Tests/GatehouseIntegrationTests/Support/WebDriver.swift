@@ -134,9 +134,26 @@ final class WebDriver {
         try sessionCommand("GET", "/element/\(element.id)/displayed") as? Bool ?? false
     }
 
-    /// The visible text of the whole page.
+    /// The visible text of the whole page, read in one script so that no element reference
+    /// can go stale while a new page replaces the old one.
     func visibleText() throws -> String {
-        try text(of: find("body"))
+        try execute("return document.body ? document.body.innerText : ''") as? String ?? ""
+    }
+
+    /// Polls until the page's visible text contains `needle` (a form posted back to its own
+    /// address has no new URL to wait for); returns the text.
+    @discardableResult
+    func waitForText(seconds: Double = 10, _ needle: String) throws -> String {
+        var text = ""
+        do {
+            try Stack.waitFor(seconds: seconds) {
+                text = (try? visibleText()) ?? text
+                return text.contains(needle)
+            }
+        } catch {
+            throw ClientError("the page never showed \"\(needle)\"; it shows: \(text.prefix(300))")
+        }
+        return text
     }
 
     /// Runs `script` (a function body; `return` gives the result) in the page.
