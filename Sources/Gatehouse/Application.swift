@@ -20,6 +20,8 @@ public final class Application: Sendable {
     let deviceKey: OpenSSL.HMACKey
     /// The key TOTP secrets are sealed with, derived from SECRET_KEY once.
     let factorKey: FactorSecretKey
+    /// The key of passkey user handles, derived from SECRET_KEY once.
+    let passkeyHandles: PasskeyUserHandle
     /// This process's counters for `/metrics`.
     public let metrics: Metrics
     private let router: Router
@@ -34,6 +36,7 @@ public final class Application: Sendable {
         csrfKey = OpenSSL.HMACKey(configuration.secretKey)
         deviceKey = DeviceCookie.key(secretKey: configuration.secretKey)
         factorKey = FactorSecretKey(secretKey: configuration.secretKey)
+        passkeyHandles = PasskeyUserHandle(secretKey: configuration.secretKey)
         var router = Router()
         Routes.register(on: &router)
         self.router = router

@@ -11,6 +11,8 @@ enum Flash {
         "welcome": ("success", "Your account was created and you are signed in."),
         "totp-enabled": ("success", "Your authenticator app is on. Sign-ins now ask for its code."),
         "totp-removed": ("success", "The authenticator app was removed."),
+        "passkey-added": ("success", "Your passkey was added. You can sign in with it alone."),
+        "passkey-removed": ("success", "The passkey was removed."),
     ]
 
     /// The notice for the request's `flash` query value, as template values.

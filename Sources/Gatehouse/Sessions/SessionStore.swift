@@ -41,13 +41,14 @@ public struct SessionStore {
     /// scope array in SQL cost PostgreSQL twice this statement's executor time.
     /// Whether the user holds a factor rides in the same round trip, and the CASE skips
     /// the probe entirely while MFA_REQUIRED is off ($4 false): no cost on the default.
-    /// A passkey counts once its routes exist: one more `OR EXISTS` here.
+    /// A factor is an app that is on, or a passkey.
     static let lookupStatement = PreparedStatement("session_lookup", """
             SELECT s.id, u.id, u.username, u.first_name, u.last_name, u.scope::text,
                    s.expires_at < now() + make_interval(secs => $2::int / 2) AS stale,
                    s.factors, extract(epoch FROM now() - s.authenticated_at)::int,
                    CASE WHEN $4::bool THEN EXISTS (SELECT 1 FROM totp_factor f
-                        WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) ELSE false END
+                        WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)
+                        OR EXISTS (SELECT 1 FROM passkey p WHERE p."user" = u.id) ELSE false END
             FROM session s JOIN users u ON u.id = s."user"
             WHERE s.token = $1 AND s.expires_at > now()
               AND s.created_at > now() - make_interval(secs => $3::int)

@@ -8,10 +8,27 @@ public struct SecondFactors {
         self.database = database
     }
 
-    /// Whether the user has any second factor that completes a sign-in.
+    /// What one user holds: whether the app is on, and how many passkeys.
+    struct Held: Equatable {
+        let app: Bool
+        let passkeys: Int
+        /// Whether any factor completes a sign-in.
+        var any: Bool { app || passkeys > 0 }
+    }
+
+    /// Whether the user has any second factor that completes a sign-in: an app that is on,
+    /// or a passkey.
     func any(userID: Int) throws(DatabaseError) -> Bool {
-        try database.query("SELECT 1 FROM totp_factor WHERE user_id = $1 AND confirmed_at IS NOT NULL",
-                           [String(userID)]).rows.count == 1
+        try held(userID: userID).any
+    }
+
+    /// The user's factors, in one round trip.
+    func held(userID: Int) throws(DatabaseError) -> Held {
+        let row = try database.query("""
+            SELECT EXISTS (SELECT 1 FROM totp_factor WHERE user_id = $1::int AND confirmed_at IS NOT NULL),
+                   (SELECT count(*) FROM passkey WHERE "user" = $1::int)
+            """, [String(userID)]).rows.first
+        return Held(app: row?[0] == "t", passkeys: row?[1].flatMap { Int($0) } ?? 0)
     }
 
     /// Removes every second factor (app and passkeys) and recovery code of the user, in

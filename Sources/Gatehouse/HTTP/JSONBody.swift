@@ -1,0 +1,27 @@
+/// The members of a JSON request body (`application/json`), as the passkey routes send
+/// them: one flat object whose values Gatehouse reads are strings, most of them base64url.
+///
+/// Read with the strict scanner of WebAuthn's clientDataJSON (`JSONScanner`): duplicate
+/// members, trailing bytes, invalid UTF-8 and deep nesting are refused.
+struct JSONBody: Sendable {
+    private let members: [String: JSONScanner.Member]
+
+    /// Parses `bytes`; nil when they are no JSON object.
+    init?(_ bytes: [UInt8]) {
+        var scanner = JSONScanner(bytes)
+        guard let members = try? scanner.topLevelObject() else { return nil }
+        self.members = members
+    }
+
+    /// The string member `name`, or nil when it is missing or no string.
+    func string(_ name: String) -> String? {
+        guard case .string(let value) = members[name] else { return nil }
+        return value
+    }
+
+    /// The string member `name` decoded as canonical unpadded base64url, or nil when it is
+    /// missing, no string, or no such base64url.
+    func bytes(_ name: String) -> [UInt8]? {
+        string(name).flatMap(Base64URL.decode)
+    }
+}
