@@ -1,4 +1,5 @@
-/// `/account`: the user's names, password change, and their live sessions with revoke.
+/// `/account`: the user's names, password change, second factors (app, passkeys, recovery
+/// codes) and their live sessions with revoke.
 enum AccountPage {
     static func show(_ context: inout RequestContext) throws -> Response {
         try render(&context)
@@ -28,6 +29,16 @@ enum AccountPage {
             "totp_enabled": .bool(try TOTPStore(database: context.database, key: context.application.factorKey).isEnabled(userID: user.id)),
             "recovery_codes_left": .int(try RecoveryCodes(database: context.database).remaining(userID: user.id)),
         ]
+        let passkeys = try PasskeyStore(database: context.database).list(userID: user.id)
+        values["has_passkeys"] = .bool(!passkeys.isEmpty)
+        values["passkeys"] = .list(passkeys.map { passkey in
+            .object([
+                "id": .int(passkey.id),
+                "name": .string(passkey.name),
+                "created": .string(passkey.createdAt),
+                "last_used": passkey.lastUsedAt.map { .string($0) } ?? .null,
+            ])
+        })
         if let error { values["error"] = .string(error) }
         return context.page("account", status: status, values)
     }

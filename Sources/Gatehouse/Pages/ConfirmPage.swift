@@ -67,14 +67,18 @@ enum ConfirmPage {
         return .redirect(to: next)
     }
 
-    /// The confirmation form; the code field only for a user with an app.
+    /// The confirmation form; the code field only for a user with a factor, the passkey
+    /// button for a user with a passkey.
     private static func form(_ context: inout RequestContext, user: User, next: String, status: HTTPStatus = .ok,
                              error: String? = nil) throws -> Response {
         var values: TemplateObject = [
             "next": .string(next),
             "username": .string(user.username),
-            "needs_code": .bool(try SecondFactors(database: context.database).any(userID: user.id)),
         ]
+        let held = try SecondFactors(database: context.database).held(userID: user.id)
+        values["needs_code"] = .bool(held.any)
+        values["has_app"] = .bool(held.app)
+        values["has_passkeys"] = .bool(held.passkeys > 0)
         if let error { values["error"] = .string(error) }
         return context.page("confirm", status: status, values)
     }

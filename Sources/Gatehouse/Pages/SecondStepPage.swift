@@ -1,12 +1,13 @@
 /// `/auth/second`: the second step of a sign-in for a user with a second factor. A code
 /// from the authenticator app or a recovery code turns the half-done sign-in
-/// (`PendingSignIn`) into a session that proved two factors, under a fresh token.
+/// (`PendingSignIn`) into a session that proved two factors, under a fresh token; so does
+/// a passkey (`PasskeySignIn`, the page's button).
 enum SecondStepPage {
     static func show(_ context: inout RequestContext) throws -> Response {
-        guard try PendingSignIn(database: context.database).find(context.presentedToken) != nil else {
+        guard let state = try PendingSignIn(database: context.database).find(context.presentedToken) else {
             return .redirect(to: "/auth")
         }
-        return form(context)
+        return try form(context, userID: state.userID)
     }
 
     static func submit(_ context: inout RequestContext) throws -> Response {
@@ -36,20 +37,20 @@ enum SecondStepPage {
         case .locked(let limit):
             context.application.metrics.recordLogin("locked")
             let window = LoginThrottle.window(of: limit, context.configuration)
-            var page = form(context, error: "Too many failed attempts. Please wait up to \(max(1, window / 60)) minutes and try again.",
+            var page = try form(context, userID: state.userID, error: "Too many failed attempts. Please wait up to \(max(1, window / 60)) minutes and try again.",
                             status: .tooManyRequests)
             page.headers.append(("Retry-After", String(window)))
             return page
         case .busy:
             context.application.metrics.recordLogin("locked")
-            var page = form(context, error: "Too many attempts at once. Please try again in a moment.", status: .tooManyRequests)
+            var page = try form(context, userID: state.userID, error: "Too many attempts at once. Please try again in a moment.", status: .tooManyRequests)
             page.headers.append(("Retry-After", "1"))
             return page
         case .failed:
             context.application.metrics.recordLogin("failure")
             context.audit.record("second_factor_failed", username: state.username, address: address,
                                  detail: isAppCode ? "method=totp" : "method=recovery_code")
-            return form(context, error: "That code is not right, or it was already used.", status: .unauthorized)
+            return try form(context, userID: state.userID, error: "That code is not right, or it was already used.", status: .unauthorized)
         case .succeeded:
             break
         }
@@ -67,8 +68,10 @@ enum SecondStepPage {
         return response
     }
 
-    private static func form(_ context: RequestContext, error: String? = nil, status: HTTPStatus = .ok) -> Response {
-        var values: TemplateObject = [:]
+    /// The second-step form, worded for the factors `userID` holds (app, passkeys).
+    private static func form(_ context: RequestContext, userID: Int, error: String? = nil, status: HTTPStatus = .ok) throws -> Response {
+        let held = try SecondFactors(database: context.database).held(userID: userID)
+        var values: TemplateObject = ["has_app": .bool(held.app), "has_passkeys": .bool(held.passkeys > 0)]
         if let error { values["error"] = .string(error) }
         return context.page("second", status: status, values)
     }
