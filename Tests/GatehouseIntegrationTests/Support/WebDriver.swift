@@ -224,7 +224,7 @@ final class WebDriver {
 
     /// A command on the current session; returns the answer's `value`.
     @discardableResult
-    private func sessionCommand(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> Any? {
+    func sessionCommand(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> Any? {
         guard let session, !stopped else { throw ClientError("no WebDriver session") }
         return try command(method, "/session/\(session)" + path, body)
     }
