@@ -36,8 +36,9 @@ struct HTTPClient {
               sent: () -> Void = {}) throws -> Answer {
         let fd = try LoopbackSocket.connect(port: port, timeoutSeconds: 15)
         defer { close(fd) }
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        // A `Host` among `headers` replaces the loopback one (passkeys need `localhost`).
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(headers["Host"] ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
+        for (name, value) in headers where name != "Host" { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         let request = Array(head.utf8) + body
