@@ -49,6 +49,18 @@ struct PasskeyRouteTests {
         #expect(try stack.database.connect().query("SELECT count(*) FROM audit_log WHERE event = 'passkey_added'").scalar() == "1")
     }
 
+    @Test("With PUBLIC_URL set, its host is the RP ID whatever the request's Host")
+    func publicURL() throws {
+        let (stack, http, session) = try Self.start(settings: ["PUBLIC_URL": "https://auth.example.com"])
+        defer { stack.stop() }
+        let csrf = try http.csrf(session)
+        let options = try #require(try PasskeyHTTP.object(http.post("/account/passkeys/options", session: session, csrf: csrf))["publicKey"] as? [String: Any])
+        #expect((options["rp"] as? [String: Any])?["id"] as? String == "auth.example.com")
+        let visitor = try http.anonymous()
+        let request = try PasskeyHTTP.object(http.post("/auth/passkey/options", session: visitor.session, csrf: visitor.csrf))
+        #expect((request["publicKey"] as? [String: Any])?["rpId"] as? String == "auth.example.com")
+    }
+
     @Test("A discoverable passkey alone signs in, with two factors for the gate; a replayed or stale answer and a count that did not rise are refused")
     func signInAndReplay() throws {
         let (stack, http, session) = try Self.start()
