@@ -1,5 +1,6 @@
 /// `/admin` (scope `admin` or `super`): users and their scopes, editable, 50 a page with a
-/// prefix search; ending a user's sessions. Only `super` may grant or remove `super`.
+/// prefix search; ending a user's sessions; each user's second factors, with a reset
+/// (`AdminPage+Factors`). Only `super` may grant or remove `super`.
 enum AdminPage {
     /// `GET /admin`: `q` (a username or name prefix) and `after`/`before` (a username).
     static func show(_ context: inout RequestContext) throws -> Response {
@@ -20,6 +21,7 @@ enum AdminPage {
         let admin = try context.requireScope("admin") { $0.isAdmin }
         let page = try UserStore(database: context.database).page(listing)
         let counts = try SessionAdmin(database: context.database).liveCounts(userIDs: page.users.map(\.id))
+        let factors = try SecondFactors(database: context.database).held(userIDs: page.users.map(\.id))
         let canGrantSuper = admin.has("super")
         var values: TemplateObject = [
             "users": .list(page.users.map { user in
@@ -29,6 +31,7 @@ enum AdminPage {
                     "sessions": .int(counts[user.id] ?? 0),
                     "has_sessions": .bool((counts[user.id] ?? 0) > 0),
                     "is_self": .bool(user.id == admin.id),
+                    "factors": factorValues(factors[user.id]),
                     "scopes": .list(user.scopes.map { scope in
                         .object([
                             "name": .string(scope),

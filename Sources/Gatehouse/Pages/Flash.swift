@@ -8,6 +8,7 @@ enum Flash {
         "scope-added": ("success", "The scope was added. It applies from the user's next request."),
         "scope-removed": ("success", "The scope was removed. It applies from the user's next request."),
         "sessions-ended": ("success", "All of that user's sessions were ended."),
+        "factors-reset": ("success", "That user's second factors and recovery codes were removed. They can sign in with the password alone and set up new ones."),
         "welcome": ("success", "Your account was created and you are signed in."),
         "totp-enabled": ("success", "Your authenticator app is on. Sign-ins now ask for its code."),
         "totp-removed": ("success", "The authenticator app was removed."),

@@ -36,6 +36,7 @@ enum Routes {
         router.add("GET", "/admin", AdminPage.show)
         router.add("POST", "/admin/users/scope", AdminPage.changeScope)
         router.add("POST", "/admin/users/revoke", AdminPage.revokeSessions)
+        router.add("POST", "/admin/users/mfa-reset", AdminPage.resetFactors)
         router.add("GET", "/super", SuperPage.show)
         router.add("GET", "/auth/check", kind: .machine, GateCheck.check)
         router.add("GET", "/healthz", kind: .machine, HealthCheck.check)

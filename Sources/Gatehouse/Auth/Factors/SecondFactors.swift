@@ -31,6 +31,26 @@ public struct SecondFactors {
         return Held(app: row?[0] == "t", passkeys: row?[1].flatMap { Int($0) } ?? 0)
     }
 
+    /// What each of `userIDs` holds, recovery codes left included, in one round trip (the
+    /// users of one `/admin` page).
+    func held(userIDs: [Int]) throws(DatabaseError) -> [Int: (held: Held, recoveryCodes: Int)] {
+        var found: [Int: (held: Held, recoveryCodes: Int)] = [:]
+        guard !userIDs.isEmpty else { return found }
+        let ids = "{" + userIDs.map(String.init).joined(separator: ",") + "}"
+        for row in try database.query("""
+            SELECT u.id,
+                   EXISTS (SELECT 1 FROM totp_factor f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL),
+                   (SELECT count(*) FROM passkey p WHERE p."user" = u.id),
+                   (SELECT count(*) FROM recovery_code r WHERE r.user_id = u.id)
+            FROM unnest($1::int[]) AS u(id)
+            """, [ids]).rows {
+            guard let id = row[0].flatMap({ Int($0) }) else { continue }
+            found[id] = (Held(app: row[1] == "t", passkeys: row[2].flatMap { Int($0) } ?? 0),
+                         row[3].flatMap { Int($0) } ?? 0)
+        }
+        return found
+    }
+
     /// Removes every second factor (app and passkeys) and recovery code of the user, in
     /// one transaction.
     /// - Returns: whether an app was on, how many passkeys and recovery codes went.
