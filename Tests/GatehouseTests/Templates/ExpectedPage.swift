@@ -95,6 +95,7 @@ struct ExpectedPage {
                 case "#", "^":
                     guard let isShown = shown[name] else { throw UnknownSection(name: name) }
                     visible.append(sigil == "#" ? isShown : !isShown)
+                case "$": visible.append(true)  // a block's default (the layout's empty `scripts`)
                 case "/": _ = visible.popLast()
                 case "!": break
                 default: Issue.record("unexpected standalone tag \(trimmed)")
