@@ -1,6 +1,7 @@
 // Passkeys for Gatehouse: the one script the pages load (CSP `default-src 'self'`).
 // Buttons marked data-passkey="add" or data-passkey="sign-in" call the WebAuthn API and
-// exchange JSON with Gatehouse; byte strings travel as unpadded base64url both ways.
+// exchange JSON with Gatehouse; byte strings travel as unpadded base64url both ways, and a
+// credential goes in WebAuthn's JSON form (id, rawId, type, response).
 // Without WebAuthn the buttons stay hidden and the forms work as before.
 (function () {
   'use strict';
@@ -55,8 +56,12 @@
     var done = await post('/account/passkeys', token, {
       name: field ? field.value : '',
       id: credential.id,
-      clientDataJSON: toText(credential.response.clientDataJSON),
-      attestationObject: toText(credential.response.attestationObject)
+      rawId: toText(credential.rawId),
+      type: credential.type,
+      response: {
+        clientDataJSON: toText(credential.response.clientDataJSON),
+        attestationObject: toText(credential.response.attestationObject)
+      }
     });
     window.location.assign(done.location);
   }
@@ -70,10 +75,14 @@
     var response = credential.response;
     var done = await post('/auth/passkey', token, {
       id: credential.id,
-      clientDataJSON: toText(response.clientDataJSON),
-      authenticatorData: toText(response.authenticatorData),
-      signature: toText(response.signature),
-      userHandle: response.userHandle ? toText(response.userHandle) : '',
+      rawId: toText(credential.rawId),
+      type: credential.type,
+      response: {
+        clientDataJSON: toText(response.clientDataJSON),
+        authenticatorData: toText(response.authenticatorData),
+        signature: toText(response.signature),
+        userHandle: response.userHandle ? toText(response.userHandle) : ''
+      },
       next: button.dataset.next || '/'
     });
     window.location.assign(done.location);

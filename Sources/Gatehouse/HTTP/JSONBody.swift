@@ -1,5 +1,6 @@
-/// The members of a JSON request body (`application/json`), as the passkey routes send
-/// them: one flat object whose values Gatehouse reads are strings, most of them base64url.
+/// The members of a JSON request body (`application/json`), as the passkey routes read
+/// them: an object whose values Gatehouse uses are strings (most of them base64url) and,
+/// for a credential in WebAuthn's JSON form, the nested `response` object.
 ///
 /// Read with the strict scanner of WebAuthn's clientDataJSON (`JSONScanner`): duplicate
 /// members, trailing bytes, invalid UTF-8 and deep nesting are refused.
@@ -13,6 +14,13 @@ struct JSONBody: Sendable {
         self.members = members
     }
 
+    private init(members: [String: JSONScanner.Member]) {
+        self.members = members
+    }
+
+    /// No members: the body of a request that sent none.
+    static let empty = JSONBody(members: [:])
+
     /// The string member `name`, or nil when it is missing or no string.
     func string(_ name: String) -> String? {
         guard case .string(let value) = members[name] else { return nil }
@@ -24,4 +32,15 @@ struct JSONBody: Sendable {
     func bytes(_ name: String) -> [UInt8]? {
         string(name).flatMap(Base64URL.decode)
     }
+
+    /// The object member `name`, or nil when it is missing or no object.
+    func object(_ name: String) -> JSONBody? {
+        guard case .object(let members) = members[name] else { return nil }
+        return JSONBody(members: members)
+    }
+
+    /// Where a posted credential keeps its authenticator's answer: the `response` object
+    /// of WebAuthn's JSON form (`PublicKeyCredential.toJSON()`), else the body itself
+    /// (the flat form static/passkeys.js sends).
+    var credentialResponse: JSONBody { object("response") ?? self }
 }

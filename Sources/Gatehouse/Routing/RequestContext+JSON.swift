@@ -5,11 +5,12 @@ extension RequestContext {
     /// The members of a POSTed JSON body, after the checks every JSON route gets (the 64 KiB
     /// limit is the application's, before any handler).
     ///
-    /// - Throws: `HTTPError` 415 for another content type, 403 for a foreign `Origin` or a
+    /// - Throws: `HTTPError` 415 for a body of another content type, 403 for a foreign `Origin` or a
     ///   missing or wrong `X-CSRF-Token` (HMAC of the session token the request came with),
     ///   400 for a body that is no JSON object.
     func json() throws(HTTPError) -> JSONBody {
-        guard request.mediaType == "application/json" else {
+        // An empty body (the options routes need none) is an empty object, whatever its type.
+        guard request.body.isEmpty || request.mediaType == "application/json" else {
             throw HTTPError(.unsupportedMediaType, "This address takes application/json.")
         }
         if let origin = request.headers["origin"] {
@@ -21,6 +22,7 @@ extension RequestContext {
               CSRFToken.verify(submitted, key: application.csrfKey, sessionToken: presentedToken) else {
             throw HTTPError(.forbidden, "The page has expired or did not come from this site. Reload the page and try again.")
         }
+        if request.body.isEmpty { return .empty }
         guard let body = JSONBody(request.body) else {
             throw HTTPError(.badRequest, "The request body is no well-formed JSON object.")
         }

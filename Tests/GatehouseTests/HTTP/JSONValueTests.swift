@@ -19,7 +19,12 @@ struct JSONValueTests {
         #expect(body.string("name") == "Key é")
         #expect(body.bytes("id") == [1, 2, 3])
         #expect(body.string("n") == nil && body.bytes("bad") == nil && body.string("missing") == nil)
-        for text in ["", "[]", "{", #"{"a":1,"a":2}"#, "{} {}", #"{"a":"\ud800"}"#] {
+        let credential = try #require(JSONBody(Array(#"{"id":"AQ","response":{"signature":"Ag","x":[1,{}]},"n":{}}"#.utf8)))
+        #expect(credential.credentialResponse.bytes("signature") == [2])
+        #expect(credential.bytes("id") == [1] && credential.object("n") != nil && credential.object("id") == nil)
+        #expect(body.credentialResponse.string("name") == "Key é", "a flat body is its own response")
+        let deep = String(repeating: #"{"a":"#, count: 9) + "1" + String(repeating: "}", count: 9)
+        for text in ["", "[]", "{", #"{"a":1,"a":2}"#, "{} {}", #"{"a":"\ud800"}"#, #"{"r":{"a":1,"a":2}}"#, deep] {
             #expect(JSONBody(Array(text.utf8)) == nil, "\(text)")
         }
     }

@@ -1,8 +1,9 @@
-/// A strict scanner for the JSON of clientDataJSON: top-level members that are strings
-/// or booleans are returned; other values are validated and skipped.
+/// A strict scanner for the JSON of clientDataJSON and of the passkey routes' bodies:
+/// members that are strings, booleans or objects (as WebAuthn's `response`) are returned;
+/// other values are validated and skipped.
 struct JSONScanner {
-    /// A top-level member's value, as far as Gatehouse needs it.
-    enum Member: Equatable { case string(String), bool(Bool), other }
+    /// A member's value, as far as Gatehouse needs it.
+    enum Member: Equatable, Sendable { case string(String), bool(Bool), object([String: Member]), other }
 
     static let maxDepth = 8
     private let bytes: [UInt8]
@@ -13,6 +14,15 @@ struct JSONScanner {
     /// Reads the one object the input must consist of.
     mutating func topLevelObject() throws(WebAuthnError) -> [String: Member] {
         skipSpace()
+        let members = try object(depth: 1)
+        skipSpace()
+        guard offset == bytes.count else { throw .malformed("JSON: trailing bytes") }
+        return members
+    }
+
+    /// Reads an object's members, nested objects within the depth limit.
+    private mutating func object(depth: Int) throws(WebAuthnError) -> [String: Member] {
+        guard depth <= Self.maxDepth else { throw .malformed("JSON: too deep") }
         guard next() == UInt8(ascii: "{") else { throw .malformed("JSON: no object") }
         var members: [String: Member] = [:]
         skipSpace()
@@ -30,7 +40,8 @@ struct JSONScanner {
                 case UInt8(ascii: "\""): member = .string(try string())
                 case UInt8(ascii: "t"): try literal("true"); member = .bool(true)
                 case UInt8(ascii: "f"): try literal("false"); member = .bool(false)
-                default: try skipValue(depth: 1); member = .other
+                case UInt8(ascii: "{"): member = .object(try object(depth: depth + 1))
+                default: try skipValue(depth: depth); member = .other
                 }
                 guard members.updateValue(member, forKey: name) == nil else { throw .malformed("JSON: duplicate member") }
                 skipSpace()
@@ -39,8 +50,6 @@ struct JSONScanner {
                 guard separator == UInt8(ascii: ",") else { throw .malformed("JSON: bad separator") }
             }
         }
-        skipSpace()
-        guard offset == bytes.count else { throw .malformed("JSON: trailing bytes") }
         return members
     }
 

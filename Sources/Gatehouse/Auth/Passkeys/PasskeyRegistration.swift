@@ -17,13 +17,15 @@ enum PasskeyRegistration {
                                              user: user, existing: existing))
     }
 
-    /// `POST /account/passkeys` (`clientDataJSON`, `attestationObject`, base64url, and
-    /// `name`): verifies the registration and stores the passkey.
+    /// `POST /account/passkeys` (`clientDataJSON`, `attestationObject`, base64url, flat or
+    /// in WebAuthn's JSON form under `response`, and `name`): verifies the registration and
+    /// stores the passkey.
     static func add(_ context: inout RequestContext) throws -> Response {
         let body = try context.json()
         let user = try context.requireRecentAuthentication(returningTo: accountPage)
-        guard let clientData = body.bytes("clientDataJSON"), !clientData.isEmpty,
-              let attestation = body.bytes("attestationObject"), !attestation.isEmpty else {
+        let response = body.credentialResponse
+        guard let clientData = response.bytes("clientDataJSON"), !clientData.isEmpty,
+              let attestation = response.bytes("attestationObject"), !attestation.isEmpty else {
             throw HTTPError(.badRequest, "The new passkey's answer is incomplete or malformed.")
         }
         let party = try context.relyingParty()
