@@ -13,6 +13,7 @@ enum Flash {
         "totp-enabled": ("success", "Your authenticator app is on. Sign-ins now ask for its code."),
         "totp-removed": ("success", "The authenticator app was removed."),
         "passkey-added": ("success", "Your passkey was added. You can sign in with it alone."),
+        "passkey-added-make-codes": ("warning", "Your passkey was added. Make recovery codes now (New codes, below) in case you lose it."),
         "passkey-removed": ("success", "The passkey was removed."),
     ]
 

@@ -42,6 +42,8 @@ struct PasskeyRouteTests {
 
         let key = try SoftAuthenticator(origin: http.origin)
         try http.register(key, session: session, name: "Desk key")
+        #expect(try stack.client.send("GET", "/account?flash=passkey-added-make-codes", headers: ["Cookie": "session=\(session)"])
+            .text.contains("Make recovery codes now"), "a user without recovery codes is told to make some")
         let again = try #require(try PasskeyHTTP.object(http.post("/account/passkeys/options", session: session, csrf: csrf))["publicKey"] as? [String: Any])
         #expect((again["excludeCredentials"] as? [[String: Any]])?.first?["id"] as? String == Base64URL.encode(key.credentialID))
         let account = try stack.client.send("GET", "/account", headers: ["Cookie": "session=\(session)"])
@@ -59,6 +61,37 @@ struct PasskeyRouteTests {
         let visitor = try http.anonymous()
         let request = try PasskeyHTTP.object(http.post("/auth/passkey/options", session: visitor.session, csrf: visitor.csrf))
         #expect((request["publicKey"] as? [String: Any])?["rpId"] as? String == "auth.example.com")
+    }
+
+    @Test("An options request may carry no body; a credential may come in WebAuthn's JSON form, response nested")
+    func webAuthnJSONForm() throws {
+        let (stack, http, session) = try Self.start()
+        defer { stack.stop() }
+        let key = try SoftAuthenticator(origin: http.origin)
+        let csrf = try http.csrf(session)
+        let bare = try stack.client.send("POST", "/account/passkeys/options", headers: [
+            "Host": "localhost:\(stack.port)", "Cookie": "session=\(session)", "X-CSRF-Token": csrf])
+        let challenge = try PasskeyHTTP.challenge(bare)
+        let user = try #require((try PasskeyHTTP.object(bare)["publicKey"] as? [String: Any])?["user"] as? [String: Any])
+        let handle = try #require(user["id"] as? String)
+        key.userHandle = try #require(Base64URL.decode(handle))
+        func nested(_ flat: [String: String], keep: [String]) -> [String: Any] {
+            var body: [String: Any] = ["type": "public-key", "rawId": flat["id"] ?? ""]
+            var response: [String: String] = [:]
+            for (name, value) in flat { if keep.contains(name) { body[name] = value } else { response[name] = value } }
+            body["response"] = response
+            return body
+        }
+        let registration = nested(key.registration(challenge: challenge, name: "Nested"), keep: ["id", "name"])
+        let added = try http.post("/account/passkeys", session: session, csrf: csrf,
+                                  body: Array(try JSONSerialization.data(withJSONObject: registration)))
+        #expect(added.status == 200, "\(added.text)")
+        let visitor = try http.anonymous()
+        let request = try PasskeyHTTP.challenge(http.post("/auth/passkey/options", session: visitor.session, csrf: visitor.csrf))
+        let assertion = nested(try key.assertion(challenge: request), keep: ["id", "next"])
+        let signedIn = try http.post("/auth/passkey", session: visitor.session, csrf: visitor.csrf,
+                                     body: Array(try JSONSerialization.data(withJSONObject: assertion)))
+        #expect(signedIn.status == 200, "\(signedIn.text)")
     }
 
     @Test("A discoverable passkey alone signs in, with two factors for the gate; a replayed or stale answer and a count that did not rise are refused")

@@ -59,6 +59,7 @@ struct PasskeyHTTP {
         let added = try post("/account/passkeys", session: session, csrf: csrf,
                              authenticator.registration(challenge: try Self.challenge(options), name: name))
         #expect(added.status == 200, "add: \(added.status) \(added.text)")
+        #expect((try? Self.object(added))?["location"] as? String == "/account?flash=passkey-added-make-codes")
     }
 
     /// How many passkeys are stored.

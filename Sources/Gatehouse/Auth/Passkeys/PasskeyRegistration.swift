@@ -48,7 +48,10 @@ enum PasskeyRegistration {
         }
         context.audit.record("passkey_added", username: user.username, address: context.clientAddress,
                              detail: "passkey=\(id) alg=\(verified.credential.algorithm.rawValue) uv=\(verified.userVerified)")
-        return .json(.object([("location", .string(accountPage + "?flash=passkey-added"))]))
+        // Recovery codes are the way back from a lost passkey: a user without any is told so.
+        let codesLeft = try RecoveryCodes(database: context.database).remaining(userID: user.id)
+        let flash = codesLeft == 0 ? "passkey-added-make-codes" : "passkey-added"
+        return .json(.object([("location", .string(accountPage + "?flash=" + flash))]))
     }
 
     /// `POST /account/passkeys/remove` (`id`, the number shown on /account): a form.
