@@ -94,6 +94,23 @@ struct PasskeyRouteTests {
         #expect(signedIn.status == 200, "\(signedIn.text)")
     }
 
+    @Test("nginx serves /static/passkeys.js; the factor pages load it as a file, no inline script, CSP unchanged")
+    func script() throws {
+        let (stack, _, session) = try Self.start()
+        defer { stack.stop() }
+        let file = try stack.client.send("GET", "/static/passkeys.js")
+        #expect(file.status == 200)
+        #expect(file.header("Content-Type")?.contains("javascript") == true)
+        #expect(file.text.contains("navigator.credentials.create") && file.text.contains("navigator.credentials.get"))
+        for (path, cookie) in [("/auth", nil), ("/account", session), ("/account/totp", session), ("/auth/confirm?next=/", session)] {
+            let page = try stack.client.send("GET", path, headers: cookie.map { ["Cookie": "session=\($0)"] } ?? [:])
+            #expect(page.status == 200, "\(path)")
+            #expect(page.header("Content-Security-Policy") == "default-src 'self'")
+            #expect(page.text.contains(#"<script src="/static/passkeys.js" defer></script>"#), "\(path)")
+            #expect(page.text.components(separatedBy: "<script").count == 2, "\(path): one script tag, a file")
+        }
+    }
+
     @Test("A discoverable passkey alone signs in, with two factors for the gate; a replayed or stale answer and a count that did not rise are refused")
     func signInAndReplay() throws {
         let (stack, http, session) = try Self.start()
