@@ -151,7 +151,7 @@ struct PasskeyRouteTests {
         #expect(failures == "2", "both refusals are audited as failed sign-ins")
     }
 
-    @Test("Without user verification a passkey is one factor: ?mfa=1 answers 403")
+    @Test("Without user verification a passkey is one factor: ?mfa=1 answers 403; a hostile next becomes /")
     func withoutVerification() throws {
         let (stack, http, session) = try Self.start()
         defer { stack.stop() }
@@ -160,8 +160,9 @@ struct PasskeyRouteTests {
         let visitor = try http.anonymous()
         let challenge = try PasskeyHTTP.challenge(http.post("/auth/passkey/options", session: visitor.session, csrf: visitor.csrf))
         let signedIn = try http.post("/auth/passkey", session: visitor.session, csrf: visitor.csrf,
-                                     key.assertion(challenge: challenge, verified: false))
+                                     key.assertion(challenge: challenge, verified: false, next: "//evil.example/"))
         #expect(signedIn.status == 200)
+        #expect(try PasskeyHTTP.object(signedIn)["location"] as? String == "/", "next is a local path or /")
         let fresh = try #require(signedIn.cookie("session"))
         #expect(try stack.client.send("GET", "/auth/check", headers: ["Cookie": "session=\(fresh)"]).status == 204)
         #expect(try stack.client.send("GET", "/auth/check?mfa=1", headers: ["Cookie": "session=\(fresh)"]).status == 403)
