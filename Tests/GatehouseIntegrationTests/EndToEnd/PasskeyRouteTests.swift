@@ -46,6 +46,10 @@ struct PasskeyRouteTests {
             .text.contains("Make recovery codes now"), "a user without recovery codes is told to make some")
         let again = try #require(try PasskeyHTTP.object(http.post("/account/passkeys/options", session: session, csrf: csrf))["publicKey"] as? [String: Any])
         #expect((again["excludeCredentials"] as? [[String: Any]])?.first?["id"] as? String == Base64URL.encode(key.credentialID))
+        let twice = try http.post("/account/passkeys", session: session, csrf: csrf,
+                                  key.registration(challenge: try #require(again["challenge"] as? String), name: "Again"))
+        #expect(twice.status == 400, "a credential id names one passkey")
+        #expect(try PasskeyHTTP.count(stack.database) == 1)
         let account = try stack.client.send("GET", "/account", headers: ["Cookie": "session=\(session)"])
         #expect(account.text.contains("Desk key"))
         #expect(try stack.database.connect().query("SELECT count(*) FROM audit_log WHERE event = 'passkey_added'").scalar() == "1")
