@@ -67,6 +67,14 @@ struct PasskeyRouteTests {
         #expect((request["publicKey"] as? [String: Any])?["rpId"] as? String == "auth.example.com")
     }
 
+    @Test("A PUBLIC_URL that can be no RP ID (an IP address) leaves the request's origin in charge: passkeys still work at localhost")
+    func publicURLAddress() throws {
+        let (stack, http, session) = try Self.start(settings: ["PUBLIC_URL": "http://127.0.0.1:8080"])
+        defer { stack.stop() }
+        try http.register(SoftAuthenticator(origin: http.origin), session: session)
+        #expect(try PasskeyHTTP.count(stack.database) == 1)
+    }
+
     @Test("An options request may carry no body; a credential may come in WebAuthn's JSON form, response nested")
     func webAuthnJSONForm() throws {
         let (stack, http, session) = try Self.start()
