@@ -48,7 +48,7 @@
   async function add(button) {
     var token = button.dataset.csrfToken;
     var field = document.getElementById('passkey-name');
-    var options = (await post('/account/passkeys/options', token, {})).publicKey;
+    var options = await post('/account/passkeys/options', token, {});
     options.challenge = toBytes(options.challenge);
     options.user.id = toBytes(options.user.id);
     options.excludeCredentials = descriptors(options.excludeCredentials);
@@ -68,7 +68,7 @@
 
   async function signIn(button) {
     var token = button.dataset.csrfToken;
-    var options = (await post('/auth/passkey/options', token, {})).publicKey;
+    var options = await post('/auth/passkey/options', token, {});
     options.challenge = toBytes(options.challenge);
     options.allowCredentials = descriptors(options.allowCredentials);
     var credential = await navigator.credentials.get({ publicKey: options });

@@ -26,7 +26,7 @@ struct PasskeyRouteTests {
         #expect(first.status == 200)
         #expect(first.header("Content-Type") == "application/json")
         #expect(first.header("Cache-Control") == "no-store")
-        let options = try #require(try PasskeyHTTP.object(first)["publicKey"] as? [String: Any])
+        let options = try PasskeyHTTP.object(first)
         #expect(Base64URL.decode(options["challenge"] as? String ?? "")?.count == 32)
         #expect((options["rp"] as? [String: Any])?["id"] as? String == "localhost")
         let user = try #require(options["user"] as? [String: Any])
@@ -44,7 +44,7 @@ struct PasskeyRouteTests {
         try http.register(key, session: session, name: "Desk key")
         #expect(try stack.client.send("GET", "/account?flash=passkey-added-make-codes", headers: ["Cookie": "session=\(session)"])
             .text.contains("Make recovery codes now"), "a user without recovery codes is told to make some")
-        let again = try #require(try PasskeyHTTP.object(http.post("/account/passkeys/options", session: session, csrf: csrf))["publicKey"] as? [String: Any])
+        let again = try PasskeyHTTP.object(http.post("/account/passkeys/options", session: session, csrf: csrf))
         #expect((again["excludeCredentials"] as? [[String: Any]])?.first?["id"] as? String == Base64URL.encode(key.credentialID))
         let twice = try http.post("/account/passkeys", session: session, csrf: csrf,
                                   key.registration(challenge: try #require(again["challenge"] as? String), name: "Again"))
@@ -60,11 +60,11 @@ struct PasskeyRouteTests {
         let (stack, http, session) = try Self.start(settings: ["PUBLIC_URL": "https://auth.example.com"])
         defer { stack.stop() }
         let csrf = try http.csrf(session)
-        let options = try #require(try PasskeyHTTP.object(http.post("/account/passkeys/options", session: session, csrf: csrf))["publicKey"] as? [String: Any])
+        let options = try PasskeyHTTP.object(http.post("/account/passkeys/options", session: session, csrf: csrf))
         #expect((options["rp"] as? [String: Any])?["id"] as? String == "auth.example.com")
         let visitor = try http.anonymous()
         let request = try PasskeyHTTP.object(http.post("/auth/passkey/options", session: visitor.session, csrf: visitor.csrf))
-        #expect((request["publicKey"] as? [String: Any])?["rpId"] as? String == "auth.example.com")
+        #expect(request["rpId"] as? String == "auth.example.com")
     }
 
     @Test("A PUBLIC_URL that can be no RP ID (an IP address) leaves the request's origin in charge: passkeys still work at localhost")
@@ -84,7 +84,7 @@ struct PasskeyRouteTests {
         let bare = try stack.client.send("POST", "/account/passkeys/options", headers: [
             "Host": "localhost:\(stack.port)", "Cookie": "session=\(session)", "X-CSRF-Token": csrf])
         let challenge = try PasskeyHTTP.challenge(bare)
-        let user = try #require((try PasskeyHTTP.object(bare)["publicKey"] as? [String: Any])?["user"] as? [String: Any])
+        let user = try #require(try PasskeyHTTP.object(bare)["user"] as? [String: Any])
         let handle = try #require(user["id"] as? String)
         key.userHandle = try #require(Base64URL.decode(handle))
         func nested(_ flat: [String: String], keep: [String]) -> [String: Any] {
@@ -132,7 +132,7 @@ struct PasskeyRouteTests {
 
         let visitor = try http.anonymous()
         let options = try http.post("/auth/passkey/options", session: visitor.session, csrf: visitor.csrf)
-        let request = try #require(try PasskeyHTTP.object(options)["publicKey"] as? [String: Any])
+        let request = try PasskeyHTTP.object(options)
         #expect((request["allowCredentials"] as? [Any])?.isEmpty == true, "no username typed: any discoverable passkey")
         #expect(request["rpId"] as? String == "localhost")
         let answer = try key.assertion(challenge: try PasskeyHTTP.challenge(options), next: "/account")

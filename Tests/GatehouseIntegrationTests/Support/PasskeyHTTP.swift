@@ -41,10 +41,10 @@ struct PasskeyHTTP {
         try #require(try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any], "not JSON: \(answer.text)")
     }
 
-    /// `publicKey.challenge` of an options answer.
+    /// The `challenge` of an options answer.
     static func challenge(_ answer: HTTPClient.Answer) throws -> String {
         #expect(answer.status == 200, "options: \(answer.status) \(answer.text)")
-        return try #require((try object(answer)["publicKey"] as? [String: Any])?["challenge"] as? String)
+        return try #require(try object(answer)["challenge"] as? String)
     }
 
     /// Registers `authenticator`'s credential for the signed-in `session`; expects success.
@@ -52,7 +52,7 @@ struct PasskeyHTTP {
                   page: String = "/account") throws {
         let csrf = try csrf(session, page: page)
         let options = try post("/account/passkeys/options", session: session, csrf: csrf)
-        let publicKey = try #require(try Self.object(options)["publicKey"] as? [String: Any])
+        let publicKey = try Self.object(options)
         let user = try #require(publicKey["user"] as? [String: Any])
         let handle = try #require(user["id"] as? String)
         authenticator.userHandle = try #require(Base64URL.decode(handle))

@@ -1,5 +1,6 @@
-/// The options a page hands to `navigator.credentials.create` and `.get`, as JSON with
-/// every byte string in base64url (the script turns them into ArrayBuffers).
+/// The options a page hands to `navigator.credentials.create` and `.get`, in WebAuthn's
+/// JSON form (`PublicKeyCredentialCreationOptionsJSON`, `…RequestOptionsJSON`): every byte
+/// string in base64url, which the script turns into ArrayBuffers.
 enum PasskeyOptions {
     /// The name authenticators show for the site.
     static let siteName = "Gatehouse"
@@ -12,7 +13,7 @@ enum PasskeyOptions {
     static func creation(party: RelyingParty, challenge: [UInt8], userHandle: [UInt8], user: User,
                          existing: [[UInt8]]) -> JSONValue {
         let displayName = [user.firstName, user.lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-        return .object([("publicKey", .object([
+        return .object([
             ("challenge", .string(Base64URL.encode(challenge))),
             ("rp", .object([("id", .string(party.id)), ("name", .string(siteName))])),
             ("user", .object([
@@ -31,19 +32,19 @@ enum PasskeyOptions {
                 ("userVerification", .string("preferred")),
             ])),
             ("excludeCredentials", descriptors(existing)),
-        ]))])
+        ])
     }
 
     /// Request options (WebAuthn §5.5): `allowed` empty for a sign-in with a discoverable
     /// passkey and no username, else the identified user's passkeys.
     static func request(party: RelyingParty, challenge: [UInt8], allowed: [[UInt8]]) -> JSONValue {
-        .object([("publicKey", .object([
+        .object([
             ("challenge", .string(Base64URL.encode(challenge))),
             ("rpId", .string(party.id)),
             ("timeout", .int(timeout)),
             ("userVerification", .string("preferred")),
             ("allowCredentials", descriptors(allowed)),
-        ]))])
+        ])
     }
 
     private static func descriptors(_ ids: [[UInt8]]) -> JSONValue {
