@@ -22,6 +22,10 @@ public final class Application: Sendable {
     let factorKey: FactorSecretKey
     /// The key of passkey user handles, derived from SECRET_KEY once.
     let passkeyHandles: PasskeyUserHandle
+    /// The hosts an absolute `next` may name (REDIRECT_HOSTS and PUBLIC_URL's host).
+    let redirectHosts: RedirectHosts
+    /// PUBLIC_URL's origin, parsed once; `nil` without PUBLIC_URL.
+    let publicOrigin: WebOrigin?
     /// This process's counters for `/metrics`.
     public let metrics: Metrics
     private let router: Router
@@ -37,6 +41,8 @@ public final class Application: Sendable {
         deviceKey = DeviceCookie.key(secretKey: configuration.secretKey)
         factorKey = FactorSecretKey(secretKey: configuration.secretKey)
         passkeyHandles = PasskeyUserHandle(secretKey: configuration.secretKey)
+        redirectHosts = RedirectHosts(configuration)
+        publicOrigin = configuration.publicURL.flatMap(WebOrigin.init(header:))
         var router = Router()
         Routes.register(on: &router)
         self.router = router
@@ -94,6 +100,9 @@ public final class Application: Sendable {
         }
         if kind == .browser {
             response.cookies.append(SessionCookie.make(context.sessionToken, configuration: configuration, request: request))
+            if let stale = SessionCookie.staleHostOnly(configuration: configuration, request: request, cookies: cookies) {
+                response.cookies.append(stale)
+            }
         }
         if response.isHTML {
             response.addSecurityHeaders()

@@ -9,7 +9,7 @@ enum FactorEnrolment {
     /// and `/auth/confirm`, where enabling the app sends a session older than
     /// REAUTH_WINDOW (held back there, the user could never enrol: a redirect loop).
     static func isExempt(_ path: String) -> Bool {
-        path == setupPath || path == "/auth/logout" || path == "/auth/confirm"
+        path == setupPath || path == "/auth/logout" || path == "/auth/signout" || path == "/auth/confirm"
             || path.hasPrefix("/account/passkeys") || path.hasPrefix("/auth/passkey")
     }
 

@@ -29,6 +29,8 @@ extension Configuration {
             ("METRICS_ALLOW", metricsAllow.joined(separator: " ")),
             ("MFA_REQUIRED", mfaRequired.description),
             ("PUBLIC_URL", publicURL ?? ""),
+            ("COOKIE_DOMAIN", cookieDomain ?? ""),
+            ("REDIRECT_HOSTS", redirectHosts.joined(separator: " ")),
         ]
         return lines.map { key, value in
             value.isEmpty ? "\(key)=" : "\(key)=\(DotEnv.quote(value))"

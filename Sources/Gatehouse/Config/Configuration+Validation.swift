@@ -105,6 +105,10 @@ extension Configuration {
             mfaRequired = requirement
         }
 
+        let publicURL = try publicURL(value("PUBLIC_URL"))
+        let cookieDomain = try cookieDomain(value("COOKIE_DOMAIN"), publicURL: publicURL, cookieName: cookieName)
+        let redirectHosts = try redirectHosts(value("REDIRECT_HOSTS"), publicURL: publicURL)
+
         return Configuration(
             secretKey: secretKey,
             databaseConnInfo: connInfo,
@@ -137,7 +141,9 @@ extension Configuration {
             metricsAllow: try addressList(values["METRICS_ALLOW"], key: "METRICS_ALLOW")
                 ?? ["127.0.0.1", "::1"],
             mfaRequired: mfaRequired,
-            publicURL: try publicURL(value("PUBLIC_URL")),
+            publicURL: publicURL,
+            cookieDomain: cookieDomain,
+            redirectHosts: redirectHosts,
             warnings: warnings)
     }
 

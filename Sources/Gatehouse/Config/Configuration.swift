@@ -56,6 +56,12 @@ public struct Configuration: Sendable, Equatable {
     public var mfaRequired: MFARequirement
     /// The sign-in site's own origin, `scheme://host[:port]` (`PUBLIC_URL`), if set.
     public var publicURL: String?
+    /// The `Domain=` of every session cookie (`COOKIE_DOMAIN`): PUBLIC_URL's host or a
+    /// parent of it, lower case; `nil` for host-only cookies.
+    public var cookieDomain: String?
+    /// Hosts an absolute `next` may name (`REDIRECT_HOSTS`): lower-case names and
+    /// `*.suffix` patterns.
+    public var redirectHosts: [String]
     /// Non-fatal findings, such as unknown keys, for the caller to log.
     public var warnings: [String]
 
@@ -87,6 +93,8 @@ public struct Configuration: Sendable, Equatable {
         metricsAllow: [String] = ["127.0.0.1", "::1"],
         mfaRequired: MFARequirement = .off,
         publicURL: String? = nil,
+        cookieDomain: String? = nil,
+        redirectHosts: [String] = [],
         warnings: [String] = []
     ) {
         self.databaseConnInfo = databaseConnInfo
@@ -113,6 +121,8 @@ public struct Configuration: Sendable, Equatable {
         self.metricsAllow = metricsAllow
         self.mfaRequired = mfaRequired
         self.publicURL = publicURL
+        self.cookieDomain = cookieDomain
+        self.redirectHosts = redirectHosts
         self.warnings = warnings
     }
 
@@ -141,7 +151,7 @@ public struct Configuration: Sendable, Equatable {
         "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",
         "REAUTH_WINDOW", "REGISTRATION", "PASSWORD_MIN_SCORE", "AUDIT_RETENTION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
-        "MFA_REQUIRED", "PUBLIC_URL",
+        "MFA_REQUIRED", "PUBLIC_URL", "COOKIE_DOMAIN", "REDIRECT_HOSTS",
     ]
 
     /// Processors online now, at least 1.

@@ -8,16 +8,20 @@ public struct SetCookie: Sendable, Equatable {
     public var maxAge: Int
     /// Adds `Secure` (HTTPS only).
     public var secure: Bool
+    /// `Domain=` (COOKIE_DOMAIN): the cookie goes to that domain and every host under it;
+    /// `nil` for a host-only cookie.
+    public var domain: String?
 
     /// Creates a cookie with `Path=/; HttpOnly; SameSite=Lax`.
-    public init(name: String, value: String, maxAge: Int, secure: Bool) {
+    public init(name: String, value: String, maxAge: Int, secure: Bool, domain: String? = nil) {
         self.name = name
         self.value = value
         self.maxAge = maxAge
         self.secure = secure
+        self.domain = domain
     }
 
-    /// The header value: `name=value; Path=/; Max-Age=N; HttpOnly; SameSite=Lax[; Secure]`.
+    /// The header value: `name=value; Path=/; Max-Age=N; HttpOnly; SameSite=Lax[; Secure][; Domain=D]`.
     public var headerValue: String {
         var bytes: [UInt8] = []
         writeHeaderValue(into: &bytes)
@@ -33,5 +37,9 @@ public struct SetCookie: Sendable, Equatable {
         out.append(utf8: String(maxAge))
         out.append(utf8: "; HttpOnly; SameSite=Lax")
         if secure { out.append(utf8: "; Secure") }
+        if let domain {
+            out.append(utf8: "; Domain=")
+            out.append(utf8: domain)
+        }
     }
 }

@@ -5,7 +5,7 @@ enum ConfirmPage {
     /// `GET /auth/confirm?next=…`: the form, for signed-in users only.
     static func show(_ context: inout RequestContext) throws -> Response {
         let user = try context.requireUser()
-        return try form(&context, user: user, next: SafeRedirect.target(context.request.queryItems["next"]))
+        return try form(&context, user: user, next: context.safeNext(context.request.queryItems["next"]))
     }
 
     /// `POST /auth/confirm`: wrong answers count toward the sign-in lockout exactly as a
@@ -13,7 +13,7 @@ enum ConfirmPage {
     static func submit(_ context: inout RequestContext) throws -> Response {
         let fields = try context.form()
         let user = try context.requireUser()
-        let next = SafeRedirect.target(fields["next"])
+        let next = context.safeNext(fields["next"])
         let password = fields["password"] ?? ""
         let typed = fields["code"] ?? ""
         guard PasswordRules.isSubmittable(password) else {

@@ -5,14 +5,14 @@ enum LoginPage {
 
     static func show(_ context: inout RequestContext) throws -> Response {
         try context.requireAnonymous()
-        return form(context, next: SafeRedirect.target(context.request.queryItems["next"]))
+        return form(context, next: context.safeNext(context.request.queryItems["next"]))
     }
 
     static func submit(_ context: inout RequestContext) throws -> Response {
         let fields = try context.form()
         let username = fields["username"] ?? ""
         let password = fields["password"] ?? ""
-        let next = SafeRedirect.target(fields["next"])
+        let next = context.safeNext(fields["next"])
         guard PasswordRules.isSubmittable(password) else {
             throw HTTPError(.badRequest, "The password is too long (more than 1024 characters).")
         }
@@ -90,6 +90,8 @@ enum LoginPage {
             "next": .string(next),
             "username": .string(username),
             "registration": .bool(context.configuration.registration),
+            // The sign-up link carries `next` too, so a new user also lands where they were going.
+            "next_query": .string(next == "/" ? "" : "?next=" + PercentEncoding.queryValue(next)),
         ]
         if let error { values["error"] = .string(error) }
         return context.page("login", status: status, values)

@@ -7,7 +7,7 @@ enum RegisterPage {
     static func show(_ context: inout RequestContext) throws -> Response {
         try requireEnabled(context)
         try context.requireAnonymous()
-        return form(context, FormFields())
+        return form(context, FormFields(), next: context.safeNext(context.request.queryItems["next"]))
     }
 
     static func submit(_ context: inout RequestContext) throws -> Response {
@@ -18,6 +18,7 @@ enum RegisterPage {
         let firstName = fields["first_name"] ?? ""
         let lastName = fields["last_name"] ?? ""
         let password = fields["password"] ?? ""
+        let next = context.safeNext(fields["next"])
         guard PasswordRules.isSubmittable(password) else {
             throw HTTPError(.badRequest, "The password is too long.")
         }
@@ -32,12 +33,12 @@ enum RegisterPage {
                 userWords: [username, firstName, lastName])
         }
         if let problem {
-            return form(context, fields, error: problem, status: .badRequest)
+            return form(context, fields, next: next, error: problem, status: .badRequest)
         }
         // A full hashing pool refuses at once (503), before a sign-up place is taken.
         try HashingPool.shared.requireRoom()
         if let wait = try RegistrationThrottle(database: context.database).reserve(address: context.clientAddress) {
-            var page = form(context, fields, error: "Too many sign-ups from your network. Please try again in \(max(1, wait / 60)) minutes.",
+            var page = form(context, fields, next: next, error: "Too many sign-ups from your network. Please try again in \(max(1, wait / 60)) minutes.",
                             status: .tooManyRequests)
             page.headers.append(("Retry-After", String(wait)))
             return page
@@ -45,7 +46,7 @@ enum RegisterPage {
         let users = UserStore(database: context.database)
         // Checked again, race-free, when the row is inserted; this spares the hash.
         if try users.holder(of: username) != nil {
-            return form(context, fields, error: Self.taken, status: .badRequest)
+            return form(context, fields, next: next, error: Self.taken, status: .badRequest)
         }
         let hasher = PasswordHasher(iterations: context.configuration.pbkdf2Iterations)
         let hash = try HashingPool.shared.run { hasher.hash(password) }
@@ -55,11 +56,12 @@ enum RegisterPage {
                 username: username, firstName: firstName.isEmpty ? nil : firstName,
                 lastName: lastName.isEmpty ? nil : lastName, scopes: [], password: hash)
         } catch UserStore.Failure.exists {
-            return form(context, fields, error: Self.taken, status: .badRequest)
+            return form(context, fields, next: next, error: Self.taken, status: .badRequest)
         }
         try context.startSession(userID: userID)
         context.audit.record("user_registered", username: username, address: context.clientAddress)
-        var response = Response.redirect(to: "/?flash=welcome")
+        // Back where the visitor was going (an app on another host, say), else the welcome.
+        var response = Response.redirect(to: next == "/" ? "/?flash=welcome" : next)
         response.cookies.append(context.deviceCookie(for: userID, known: nil))
         return response
     }
@@ -70,8 +72,11 @@ enum RegisterPage {
         }
     }
 
-    private static func form(_ context: RequestContext, _ fields: FormFields, error: String? = nil, status: HTTPStatus = .ok) -> Response {
+    private static func form(_ context: RequestContext, _ fields: FormFields, next: String, error: String? = nil,
+                             status: HTTPStatus = .ok) -> Response {
         var values: TemplateObject = [
+            "next": .string(next),
+            "next_query": .string(next == "/" ? "" : "?next=" + PercentEncoding.queryValue(next)),
             "username": .string(fields["username"] ?? ""),
             "first_name": .string(fields["first_name"] ?? ""),
             "last_name": .string(fields["last_name"] ?? ""),

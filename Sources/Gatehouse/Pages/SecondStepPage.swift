@@ -63,7 +63,8 @@ enum SecondStepPage {
         }
         context.audit.record("login_success", username: state.username, address: address,
                              detail: isAppCode ? "factors=2 method=totp" : "factors=2 method=recovery_code")
-        var response = Response.redirect(to: state.next)
+        // Checked again on the way out: REDIRECT_HOSTS may have narrowed since the password step.
+        var response = Response.redirect(to: context.safeNext(state.next))
         response.cookies.append(context.deviceCookie(for: state.userID, known: device))
         return response
     }

@@ -3,7 +3,8 @@ extension RequestContext {
     ///
     /// - Throws: `HTTPError` 415 for another content type, 400 for a body that is not valid
     ///   URL-encoded UTF-8 without NUL, 403 for a foreign `Origin` or a missing or wrong
-    ///   `csrf_token` (HMAC of the session token the request came with).
+    ///   `csrf_token` (HMAC of the session token the request came with), and with
+    ///   COOKIE_DOMAIN 403 for a request that did not reach PUBLIC_URL's origin.
     public func form() throws(HTTPError) -> FormFields {
         guard request.mediaType == "application/x-www-form-urlencoded" else {
             throw HTTPError(.unsupportedMediaType, "Forms must be sent as application/x-www-form-urlencoded.")
@@ -18,10 +19,24 @@ extension RequestContext {
                 throw HTTPError(.forbidden, "This form was sent from another site.")
             }
         }
+        // With COOKIE_DOMAIN every app's host receives the session cookie; forms are still
+        // taken only at the sign-in site itself, so an app host whose web server also passes
+        // requests to Gatehouse cannot serve (or script) Gatehouse's forms on its origin.
+        if configuration.cookieDomain != nil, let home = application.publicOrigin, !home.isOrigin(of: request) {
+            throw HTTPError(.forbidden, "Forms are accepted only at the sign-in site, \(configuration.publicURL ?? "").")
+        }
         guard let presentedToken, let submitted = fields["csrf_token"],
               CSRFToken.verify(submitted, key: application.csrfKey, sessionToken: presentedToken) else {
             throw HTTPError(.forbidden, "The form has expired or did not come from this site. Go back, reload the page and try again.")
         }
         return fields
+    }
+}
+
+extension RequestContext {
+    /// `candidate` when it is a safe `next` — a local path, or an absolute URL of a host
+    /// REDIRECT_HOSTS allows — else `/` (`SafeRedirect`).
+    func safeNext(_ candidate: String?) -> String {
+        SafeRedirect.target(candidate, allowing: application.redirectHosts)
     }
 }

@@ -18,6 +18,7 @@ enum Routes {
         router.add("GET", "/auth/confirm", ConfirmPage.show)
         router.add("POST", "/auth/confirm", ConfirmPage.submit)
         router.add("POST", "/auth/logout", SignOut.submit)
+        router.add("GET", "/auth/signout", SignOut.show)
         router.add("GET", "/auth/register", RegisterPage.show)
         router.add("POST", "/auth/register", RegisterPage.submit)
         router.add("GET", "/account", AccountPage.show)

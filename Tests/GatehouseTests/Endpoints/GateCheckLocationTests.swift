@@ -28,7 +28,7 @@ struct GateCheckLocationTests {
 
     @Test("With PUBLIC_URL and X-Original-URL, a 401 carries Location to the sign-in page with the URL as next")
     func signIn() throws {
-        let pipeline = try Pipeline(["PUBLIC_URL": "https://auth.example.com"])
+        let pipeline = try Pipeline(["PUBLIC_URL": "https://auth.example.com", "REDIRECT_HOSTS": "app.example.com"])
         let response = pipeline.send("GET", "/auth/check", headers: ["x-original-url": Self.original])
         #expect(response.status == .unauthorized)
         #expect(response.location == "https://auth.example.com/auth?next=" + Self.encoded)
@@ -41,7 +41,7 @@ struct GateCheckLocationTests {
 
     @Test("A ?max_age failure sends to /auth/confirm with the URL as next")
     func confirm() throws {
-        let pipeline = try Pipeline(["PUBLIC_URL": "http://localhost:8080"])
+        let pipeline = try Pipeline(["PUBLIC_URL": "http://localhost:8080", "REDIRECT_HOSTS": "*.example.com"])
         let token = pipeline.sessions.signIn("ann", authenticatedAgo: 900)
         let response = pipeline.send("GET", "/auth/check?max_age=600", session: token, headers: ["x-original-url": Self.original])
         #expect(response.status == .unauthorized)
@@ -63,5 +63,30 @@ struct GateCheckLocationTests {
         }
         let longest = "https://app.example.com/" + String(repeating: "a", count: 2048 - 24)
         #expect(pipeline.send("GET", "/auth/check", headers: ["x-original-url": longest]).location != nil)
+    }
+
+    @Test("A query with several & parameters comes back whole as next, for a wildcard host on any port")
+    func wholeQuery() throws {
+        let pipeline = try Pipeline(["PUBLIC_URL": "https://auth.example.com", "REDIRECT_HOSTS": "*.example.com"])
+        let original = "https://app.example.com:8443/search?q=a%26b&page=2&sort=name&dir=asc"
+        let location = try #require(pipeline.send("GET", "/auth/check", headers: ["x-original-url": original]).location)
+        let prefix = "https://auth.example.com/auth?next="
+        #expect(location.hasPrefix(prefix))
+        let query = try #require(FormFields(urlEncoded: Array(location.dropFirst(prefix.count - 5).utf8)))
+        #expect(query["next"] == original)
+    }
+
+    @Test("A URL of a host REDIRECT_HOSTS does not name gets the plain sign-in page: no visitor-chosen next")
+    func foreignHost() throws {
+        let pipeline = try Pipeline(["PUBLIC_URL": "https://auth.example.com", "REDIRECT_HOSTS": "*.example.com"])
+        for original in ["https://evil.example/", "https://example.com.evil.example/x", "http://app.example.com/",
+                         "https://user@app.example.com/", "javascript:alert(1)", "https://APP.example.com/"] {
+            let response = pipeline.send("GET", "/auth/check", headers: ["x-original-url": original])
+            #expect(response.status == .unauthorized)
+            #expect(response.location == "https://auth.example.com/auth", "\(original)")
+        }
+        let token = pipeline.sessions.signIn("ann", authenticatedAgo: 900)
+        let stale = pipeline.send("GET", "/auth/check?max_age=60", session: token, headers: ["x-original-url": "https://evil.example/"])
+        #expect(stale.location == "https://auth.example.com/auth/confirm")
     }
 }
