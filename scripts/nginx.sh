@@ -8,6 +8,8 @@
 # kept: fcgiwrap, unlike Gatehouse, waits on a kept connection and answers no other.
 # NGINX_LOCATIONS, a file of extra locations, is included in the server block (the gate
 # tests put apps there that echo what the shipped identity snippet lets through).
+# NGINX_SERVERS, a file of extra server blocks, is included in the http block (the
+# domain-wide tests put deploy/nginx-app.conf, filled in, there).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 command=${1:?usage: nginx.sh start DIR PORT SOCKET [PARAMS] | stop DIR}
@@ -47,6 +49,7 @@ http {
     uwsgi_temp_path $dir/tmp/uwsgi;
     scgi_temp_path $dir/tmp/scgi;
     include $dir/site.conf;
+    ${NGINX_SERVERS:+include $NGINX_SERVERS;}
 }
 CONF
     nginx -t -q -c "$dir/nginx.conf" -p "$dir"

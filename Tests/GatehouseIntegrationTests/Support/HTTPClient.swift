@@ -29,6 +29,11 @@ struct HTTPClient {
     }
 
     let port: Int
+    /// The `Host` header, `127.0.0.1:<port>` unless given (nginx picks a server by it).
+    var host: String? = nil
+
+    /// The origin a browser on this client's host sends with a form.
+    var origin: String { "http://" + (host ?? "127.0.0.1:\(port)") }
 
     /// Sends one request and reads the whole answer (the connection is closed after it);
     /// `sent` runs once the request is written, before the answer is read.
@@ -36,8 +41,9 @@ struct HTTPClient {
               sent: () -> Void = {}) throws -> Answer {
         let fd = try LoopbackSocket.connect(port: port, timeoutSeconds: 15)
         defer { close(fd) }
-        // A `Host` among `headers` replaces the loopback one (passkeys need `localhost`).
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(headers["Host"] ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
+        // A `Host` among `headers` replaces the client's own (passkeys need `localhost`); that
+        // is `host`, else the loopback address.
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(headers["Host"] ?? host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
         for (name, value) in headers where name != "Host" { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"

@@ -24,7 +24,7 @@ enum SecondFactor {
 
     /// Headers of a form POST from the browser holding `session`.
     static func headers(_ client: HTTPClient, _ session: String) -> [String: String] {
-        ["Cookie": "session=\(session)", "Origin": "http://127.0.0.1:\(client.port)"]
+        ["Cookie": "session=\(session)", "Origin": client.origin]
     }
 
     /// Opens /account/totp as `session` and returns the base32 secret shown and the page.

@@ -23,7 +23,7 @@ enum SignIn {
         let csrf = try #require(hiddenValue("csrf_token", in: form.text))
         let answer = try client.post(
             "/auth", form: [("csrf_token", csrf), ("username", username), ("password", password), ("next", next)],
-            headers: ["Cookie": "session=\(anonymous)", "Origin": "http://127.0.0.1:\(client.port)"])
+            headers: ["Cookie": "session=\(anonymous)", "Origin": client.origin])
         #expect(answer.status == 303)
         let session = try #require(answer.cookie("session"))
         #expect(session != anonymous)

@@ -26,9 +26,10 @@ final class Stack {
 
     /// Starts the responder (the built `gatehouse`, or `binary`) and nginx; waits until the
     /// responder's socket exists. `nginxLocations`, nginx configuration text, goes into
-    /// deploy/nginx.conf's server block.
+    /// deploy/nginx.conf's server block; `nginxServers`, given the port nginx listens on and
+    /// the responder's socket, returns more of it for the http block (other hosts' servers).
     init(database: TestDatabase? = nil, settings overrides: [String: String] = [:], binary: String? = nil,
-         nginxLocations: String? = nil) throws {
+         nginxLocations: String? = nil, port chosen: Int? = nil, nginxServers: ((_ port: Int, _ socket: String) -> String)? = nil) throws {
         self.database = try database ?? TestDatabase()
         directory = try TestEnvironment.temporaryDirectory("gatehouse-stack")
         let socket = directory + "/gatehouse.sock"
@@ -48,12 +49,16 @@ final class Stack {
             exitStatus = ended
             throw ClientError("gatehouse serve exited with \(ended): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         }
-        port = TestEnvironment.freePort()
+        port = chosen ?? TestEnvironment.freePort()
         client = HTTPClient(port: port)
         var nginxEnvironment = ProcessInfo.processInfo.environment
         if let nginxLocations {
             try nginxLocations.write(toFile: directory + "/locations.conf", atomically: true, encoding: .utf8)
             nginxEnvironment["NGINX_LOCATIONS"] = directory + "/locations.conf"
+        }
+        if let nginxServers {
+            try nginxServers(port, "unix:" + socket).write(toFile: directory + "/servers.conf", atomically: true, encoding: .utf8)
+            nginxEnvironment["NGINX_SERVERS"] = directory + "/servers.conf"
         }
         try Stack.script("nginx.sh", "start", directory + "/nginx", String(port), "unix:" + socket, environment: nginxEnvironment)
     }
