@@ -23,8 +23,9 @@ final class WebDriver {
     private var browserPID: Int32?
     private var stopped = false
 
-    /// Starts chromedriver and a headless Chromium session with a window of `width`×`height`.
-    init(width: Int = 1280, height: Int = 900) throws {
+    /// Starts chromedriver and a headless Chromium session with a window of `width`×`height`;
+    /// `arguments` are added to Chromium's command line (e.g. `--host-resolver-rules=…`).
+    init(width: Int = 1280, height: Int = 900, arguments: [String] = []) throws {
         for program in ["/usr/bin/chromedriver", "/usr/bin/chromium"] where !FileManager.default.isExecutableFile(atPath: program) {
             throw ClientError("\(program) is missing: run `scripts/install-deps.sh --tests` (Debian's chromium and chromium-driver)")
         }
@@ -43,7 +44,7 @@ final class WebDriver {
                     "binary": "/usr/bin/chromium",
                     "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=\(width),\(height)",
                              "--user-data-dir=\(directory)/profile", "--lang=en-US", "--disable-extensions",
-                             "--disable-crash-reporter", "--hide-scrollbars"],
+                             "--disable-crash-reporter", "--hide-scrollbars"] + arguments,
                 ] as [String: Any],
             ]
             let value = try command("POST", "/session", ["capabilities": ["alwaysMatch": capabilities]])
