@@ -145,4 +145,27 @@ struct DomainSignInTests {
         }
         #expect(site.stack.stop() == 0)
     }
+
+    @Test("a new user signing up from the app's sign-in page lands back on the app URL")
+    func registration() throws {
+        let site = try DomainSite(settings: ["REGISTRATION": "on"])
+        defer { site.stop() }
+        let target = site.appURL + "/wiki/Start?lang=en&edit=1"
+        let login = try site.auth.send("GET", "/auth?next=" + PercentEncoding.queryValue(target))
+        #expect(login.text.contains("/auth/register?next=" + PercentEncoding.queryValue(target)))
+        let page = try site.auth.send("GET", "/auth/register?next=" + PercentEncoding.queryValue(target))
+        let anonymous = try #require(page.cookie("session"))
+        let csrf = try #require(hiddenValue("csrf_token", in: page.text))
+        let password = "violet tram lantern 93"
+        let answer = try site.auth.post("/auth/register", form: [
+            ("csrf_token", csrf), ("next", target), ("username", "dora"), ("first_name", "Dora"), ("last_name", ""),
+            ("password", password), ("password2", password),
+        ], headers: ["Cookie": "session=\(anonymous)", "Origin": site.publicURL])
+        #expect(answer.status == 303)
+        #expect(answer.header("Location") == target)
+        let session = try #require(answer.cookie("session"))
+        let app = try site.app.send("GET", "/wiki/Start?lang=en&edit=1", headers: ["Cookie": "session=\(session)"])
+        #expect(try EchoApps.headers(app).contains { $0.name.lowercased() == "x-auth-user" && $0.value == "dora" })
+        #expect(site.stack.stop() == 0)
+    }
 }
