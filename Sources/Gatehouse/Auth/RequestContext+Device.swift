@@ -10,6 +10,8 @@ extension RequestContext {
 
     /// The device cookie to set after `userID` signed in: the one the browser already
     /// holds for that user (its lifetime renewed), else a new one.
+    /// Host-only even with COOKIE_DOMAIN: it is read only by sign-ins on PUBLIC_URL's
+    /// host, and no app on another host needs to see it.
     func deviceCookie(for userID: Int, known: DeviceCookie?) -> SetCookie {
         let device = known ?? DeviceCookie.issue(key: application.deviceKey, userID: userID)
         return device.setCookie(sessionCookie: configuration.sessionCookieName,

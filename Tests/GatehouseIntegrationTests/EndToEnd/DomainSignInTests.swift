@@ -168,4 +168,24 @@ struct DomainSignInTests {
         #expect(try EchoApps.headers(app).contains { $0.name.lowercased() == "x-auth-user" && $0.value == "dora" })
         #expect(site.stack.stop() == 0)
     }
+
+    @Test("serve refuses unsound settings with exit 78 naming the key")
+    func refusals() throws {
+        let refused: [(String, [String: String])] = [
+            ("COOKIE_DOMAIN", ["COOKIE_DOMAIN": "gatehouse.test"]),
+            ("REDIRECT_HOSTS", ["REDIRECT_HOSTS": "*.gatehouse.test"]),
+            ("COOKIE_DOMAIN", ["PUBLIC_URL": "https://auth.gatehouse.test", "COOKIE_DOMAIN": "evilgatehouse.test"]),
+            ("REDIRECT_HOSTS", ["PUBLIC_URL": "https://auth.gatehouse.test", "REDIRECT_HOSTS": "*.test"]),
+        ]
+        let database = try TestDatabase()
+        for (key, settings) in refused {
+            do {
+                _ = try Stack(database: database, settings: settings)
+                Issue.record("serve started with \(settings)")
+            } catch {
+                #expect("\(error)".contains("exited with 78"), "\(settings)")
+                #expect("\(error)".contains("invalid configuration: \(key):"), "\(settings)")
+            }
+        }
+    }
 }
