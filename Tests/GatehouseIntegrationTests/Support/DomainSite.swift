@@ -20,9 +20,11 @@ final class DomainSite {
     /// The stack's SECRET_KEY, which seals TOTP secrets.
     static let secretKey = "test-secret-key-0123456789abcdef-0123456789"
 
+    /// Gatehouse's PUBLIC_URL, and the app's origin.
     var publicURL: String { "http://\(Self.authHost):\(port)" }
     var appURL: String { "http://\(Self.appHost):\(port)" }
 
+    /// Starts the echo app, Gatehouse (`settings` added) and nginx with both servers.
     init(settings: [String: String] = [:]) throws {
         echo = try EchoApps()
         let port = TestEnvironment.freePort()
@@ -61,6 +63,7 @@ final class DomainSite {
         publicURL + page + "?next=" + PercentEncoding.queryValue(url)
     }
 
+    /// Stops nginx, Gatehouse and the echo app.
     func stop() {
         stack.stop()
         echo.stop()
