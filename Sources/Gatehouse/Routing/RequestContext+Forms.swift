@@ -19,12 +19,7 @@ extension RequestContext {
                 throw HTTPError(.forbidden, "This form was sent from another site.")
             }
         }
-        // With COOKIE_DOMAIN every app's host receives the session cookie; forms are still
-        // taken only at the sign-in site itself, so an app host whose web server also passes
-        // requests to Gatehouse cannot serve (or script) Gatehouse's forms on its origin.
-        if configuration.cookieDomain != nil, let home = application.publicOrigin, !home.isOrigin(of: request) {
-            throw HTTPError(.forbidden, "Forms are accepted only at the sign-in site, \(configuration.publicURL ?? "").")
-        }
+        try requireSignInSite()
         guard let presentedToken, let submitted = fields["csrf_token"],
               CSRFToken.verify(submitted, key: application.csrfKey, sessionToken: presentedToken) else {
             throw HTTPError(.forbidden, "The form has expired or did not come from this site. Go back, reload the page and try again.")
@@ -34,6 +29,16 @@ extension RequestContext {
 }
 
 extension RequestContext {
+    /// With COOKIE_DOMAIN every app's host receives the session cookie; forms and JSON
+    /// posts are still taken only at PUBLIC_URL's origin, so an app host whose web server
+    /// also passes requests to Gatehouse cannot serve (or script) them on its own origin.
+    /// - Throws: `HTTPError` 403 for a request that did not reach PUBLIC_URL's origin.
+    func requireSignInSite() throws(HTTPError) {
+        if configuration.cookieDomain != nil, let home = application.publicOrigin, !home.isOrigin(of: request) {
+            throw HTTPError(.forbidden, "Forms are accepted only at the sign-in site, \(configuration.publicURL ?? "").")
+        }
+    }
+
     /// `candidate` when it is a safe `next` — a local path, or an absolute URL of a host
     /// REDIRECT_HOSTS allows — else `/` (`SafeRedirect`).
     func safeNext(_ candidate: String?) -> String {

@@ -6,7 +6,8 @@ extension RequestContext {
     /// limit is the application's, before any handler).
     ///
     /// - Throws: `HTTPError` 415 for a body of another content type, 403 for a foreign `Origin` or a
-    ///   missing or wrong `X-CSRF-Token` (HMAC of the session token the request came with),
+    ///   missing or wrong `X-CSRF-Token` (HMAC of the session token the request came with) or,
+    ///   with COOKIE_DOMAIN, a request that did not reach PUBLIC_URL's origin,
     ///   400 for a body that is no JSON object.
     func json() throws(HTTPError) -> JSONBody {
         // An empty body (the options routes need none) is an empty object, whatever its type.
@@ -18,6 +19,7 @@ extension RequestContext {
                 throw HTTPError(.forbidden, "This request was sent from another site.")
             }
         }
+        try requireSignInSite()
         guard let presentedToken, let submitted = request.headers[Self.csrfHeader],
               CSRFToken.verify(submitted, key: application.csrfKey, sessionToken: presentedToken) else {
             throw HTTPError(.forbidden, "The page has expired or did not come from this site. Reload the page and try again.")

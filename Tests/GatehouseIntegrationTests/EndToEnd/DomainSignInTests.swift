@@ -188,4 +188,34 @@ struct DomainSignInTests {
             }
         }
     }
+
+    @Test("a passkey sign-in returns to an allowed app URL; passkey JSON is taken only at PUBLIC_URL's origin")
+    func passkeyNext() throws {
+        let port = TestEnvironment.freePort()
+        // Passkeys need https or localhost: the sign-in site is http://localhost here.
+        let stack = try Stack(settings: ["PUBLIC_URL": "http://localhost:\(port)", "COOKIE_DOMAIN": "localhost",
+                                         "REDIRECT_HOSTS": "app.gatehouse.test"], port: port)
+        defer { stack.stop() }
+        try SignIn.addUser("ann", password: "ann password 12", to: stack.database)
+        let local = HTTPClient(port: port, host: "localhost:\(port)")
+        let http = PasskeyHTTP(client: local)
+        let key = try SoftAuthenticator(origin: http.origin)
+        try http.register(key, session: SignIn.through(local, "ann", "ann password 12").session)
+        let target = "http://app.gatehouse.test:\(port)/x?a=1&b=2"
+        for (next, location) in [(target, target), ("http://evil.example/", "/"), ("http://app.gatehouse.test.evil.example/", "/")] {
+            let visitor = try http.anonymous()
+            let challenge = try PasskeyHTTP.challenge(http.post("/auth/passkey/options", session: visitor.session, csrf: visitor.csrf))
+            let signedIn = try http.post("/auth/passkey", session: visitor.session, csrf: visitor.csrf,
+                                         key.assertion(challenge: challenge, next: next))
+            #expect(signedIn.status == 200)
+            #expect(try PasskeyHTTP.object(signedIn)["location"] as? String == location, "\(next)")
+        }
+        // The same JSON post reaching Gatehouse under another host name is refused.
+        let visitor = try http.anonymous()
+        let foreign = try stack.client.send("POST", "/auth/passkey/options", headers: [
+            "Host": "app.gatehouse.test:\(port)", "Cookie": "session=\(visitor.session)", "X-CSRF-Token": visitor.csrf,
+        ])
+        #expect(foreign.status == 403)
+        #expect(foreign.text.contains("only at the sign-in site"))
+    }
 }

@@ -89,20 +89,20 @@ enum PasskeySignIn {
             // User verification is the second factor; without it the passkey is one.
             let factors = verified.userVerified ? 2 : 1
             try context.startSession(userID: owner.id, factors: factors)
-            return signedIn(&context, owner, device: device, next: SafeRedirect.target(body.string("next")),
+            return signedIn(&context, owner, device: device, next: context.safeNext(body.string("next")),
                             detail: "factors=\(factors) " + detail)
         case .secondStep(let state):
             guard let token = context.presentedToken, try PendingSignIn(database: context.database).finish(token) else {
                 return JSONRoute.error(.badRequest, "The sign-in expired. Please start again.", location: "/auth")
             }
             try context.startSession(userID: owner.id, factors: 2)
-            return signedIn(&context, owner, device: device, next: state.next, detail: "factors=2 " + detail)
+            return signedIn(&context, owner, device: device, next: context.safeNext(state.next), detail: "factors=2 " + detail)
         case .confirmation(let found):
             let factors = verified.userVerified ? 2 : 1
             try context.sessionStore.confirm(sessionID: found.sessionID, factors: factors)
             context.audit.record("reauthenticated", username: owner.username, address: context.clientAddress,
                                  detail: "factors=\(factors) " + detail)
-            return .json(.object([("location", .string(SafeRedirect.target(body.string("next"))))]))
+            return .json(.object([("location", .string(context.safeNext(body.string("next"))))]))
         }
     }
 
