@@ -66,15 +66,14 @@ enum GateCheck {
     /// `Location: <PUBLIC_URL><page>?next=<X-Original-URL, percent-encoded>` for a 401, so
     /// nginx can send the visitor to sign in (or confirm) and back; nothing without
     /// PUBLIC_URL, without the header, or when it is overlong or holds a control
-    /// character (the value comes from the visitor's request). A URL the sign-in could not
-    /// return to (its host not in REDIRECT_HOSTS, or any other unsafe form) gets the plain
-    /// page, without `next`: the 401 never carries a visitor-chosen destination onward.
+    /// character (the value comes from the visitor's request). Any other URL rides along as
+    /// SPEC says, whatever its host: the sign-in page itself judges `next` against
+    /// REDIRECT_HOSTS and turns a URL it may not return to into `/`, so no open redirect.
     static func signInLocation(_ context: RequestContext, page: String) -> [(String, String)] {
         guard let publicURL = context.configuration.publicURL,
               let original = context.request.headers["x-original-url"], !original.isEmpty,
               original.utf8.count <= originalURLLimit,
               !original.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return [] }
-        guard context.safeNext(original) == original else { return [("Location", publicURL + page)] }
         return [("Location", publicURL + page + "?next=" + PercentEncoding.queryValue(original))]
     }
 
