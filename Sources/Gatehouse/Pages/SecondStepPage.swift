@@ -7,7 +7,7 @@ enum SecondStepPage {
         guard let state = try PendingSignIn(database: context.database).find(context.presentedToken) else {
             return .redirect(to: "/auth")
         }
-        return try form(context, userID: state.userID)
+        return try form(context, state)
     }
 
     static func submit(_ context: inout RequestContext) throws -> Response {
@@ -37,20 +37,20 @@ enum SecondStepPage {
         case .locked(let limit):
             context.application.metrics.recordLogin("locked")
             let window = LoginThrottle.window(of: limit, context.configuration)
-            var page = try form(context, userID: state.userID, error: "Too many failed attempts. Please wait up to \(max(1, window / 60)) minutes and try again.",
+            var page = try form(context, state, error: "Too many failed attempts. Please wait up to \(max(1, window / 60)) minutes and try again.",
                             status: .tooManyRequests)
             page.headers.append(("Retry-After", String(window)))
             return page
         case .busy:
             context.application.metrics.recordLogin("locked")
-            var page = try form(context, userID: state.userID, error: "Too many attempts at once. Please try again in a moment.", status: .tooManyRequests)
+            var page = try form(context, state, error: "Too many attempts at once. Please try again in a moment.", status: .tooManyRequests)
             page.headers.append(("Retry-After", "1"))
             return page
         case .failed:
             context.application.metrics.recordLogin("failure")
             context.audit.record("second_factor_failed", username: state.username, address: address,
                                  detail: isAppCode ? "method=totp" : "method=recovery_code")
-            return try form(context, userID: state.userID, error: "That code is not right, or it was already used.", status: .unauthorized)
+            return try form(context, state, error: "That code is not right, or it was already used.", status: .unauthorized)
         case .succeeded:
             break
         }
@@ -69,10 +69,13 @@ enum SecondStepPage {
         return response
     }
 
-    /// The second-step form, worded for the factors `userID` holds (app, passkeys).
-    private static func form(_ context: RequestContext, userID: Int, error: String? = nil, status: HTTPStatus = .ok) throws -> Response {
-        let held = try SecondFactors(database: context.database).held(userID: userID)
-        var values: TemplateObject = ["has_app": .bool(held.app), "has_passkeys": .bool(held.passkeys > 0)]
+    /// The second-step form, worded for the factors the user holds (app, passkeys). "Start
+    /// again" keeps the sign-in's `next`, so an app's visitor still lands back on the app.
+    private static func form(_ context: RequestContext, _ state: PendingSignIn.State, error: String? = nil, status: HTTPStatus = .ok) throws -> Response {
+        let held = try SecondFactors(database: context.database).held(userID: state.userID)
+        let next = context.safeNext(state.next)
+        var values: TemplateObject = ["has_app": .bool(held.app), "has_passkeys": .bool(held.passkeys > 0),
+                                      "next_query": .string(next == "/" ? "" : "?next=" + PercentEncoding.queryValue(next))]
         if let error { values["error"] = .string(error) }
         return context.page("second", status: status, values)
     }

@@ -55,6 +55,9 @@ struct SecondFactorTests {
         // Sign out; the password alone now gives a half-done sign-in, which is no session.
         #expect(try client.post("/auth/logout", form: [("csrf_token", csrf)], headers: SecondFactor.headers(client, first)).status == 303)
         let pending = try SecondFactor.firstStep(client, "bob", "bob password 12", next: "/account")
+        // "Start again" keeps where the sign-in was going.
+        let secondPage = try client.send("GET", "/auth/second", headers: ["Cookie": "session=\(pending)"])
+        #expect(secondPage.text.contains("<a href=\"/auth?next=/account\">Start again</a>"))
         #expect(try client.send("GET", "/auth/check", headers: ["Cookie": "session=\(pending)"]).status == 401)
         let guarded = try client.send("GET", "/account", headers: ["Cookie": "session=\(pending)"])
         #expect(guarded.status == 303)
