@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: Gatehouse beside the floor responder (../shared/bench/floor), each behind its
 # own nginx, measured with wrk in the same run, so every figure is also a ratio to the floor.
-# Prints a table and writes bench/results/latest.md, latest.svg and latest.tsv.
+# Prints a table and writes bench/results/latest.md, latest.svg and latest.tsv: this script
+# starts things and runs wrk; bench/report.py turns the runs into figures, targets and report.
 #
 # Environment:
 #   PORT=8080               Gatehouse's nginx: the `make run` stack, reused when it answers
@@ -602,7 +603,7 @@ start_wrk() {
     job_meta[$job]="$scenario $target $conns $expect $log_file $rss_file $(load1) $(wc -w <<<"$pids")"
 }
 
-# finish_wrk JOB REPEAT: waits for wrk, parses its BENCH line, appends a row to runs.tsv.
+# finish_wrk JOB REPEAT: waits for wrk; bench/report.py parses its BENCH line into a row of runs.tsv.
 finish_wrk() {
     local job=$1 repeat=$2 scenario target conns expect log_file rss_file load nprocs
     read -r scenario target conns expect log_file rss_file load nprocs <<<"${job_meta[$job]}"
@@ -612,36 +613,8 @@ finish_wrk() {
     local others
     # shellcheck disable=SC2086 # a list of pids
     others=$(others_percent "${job_cpu[$job]}" "$(cpu_snapshot ${job_ours[$job]})")
-    local line
-    line=$(grep '^BENCH ' "$log_file" | tail -n1) || die "wrk failed ($log_file): $(tail -n3 "$log_file")"
-    local -A r=()
-    local kv
-    for kv in ${line#BENCH }; do r[${kv%%=*}]=${kv#*=}; done
-    local expected_count=0 expected_errors=0 unexpected
-    if [ "${r[statuses]}" = - ]; then
-        unexpected=0
-    else
-        # EXPECT may list several statuses (the flood's 303,503); an expected 503 is no error.
-        read -r expected_count expected_errors < <(tr ',' '\n' <<<"${r[statuses]}" | awk -F: -v e="$expect" '
-            BEGIN { split(e, list, ","); for (i in list) want[list[i]] = 1 }
-            $1 in want { n += $2; if ($1 >= 400) bad += $2 } END { print n + 0, bad + 0 }')
-        unexpected=$((r[requests] - expected_count))
-        r[non2xx3xx]=$((r[non2xx3xx] - expected_errors))
-    fi
-    local sockets=$((r[connect] + r[read] + r[write] + r[timeout]))
-    local rss
-    rss=$(cat "$rss_file")
-    rss=${rss:-0}
-    awk -v OFS='\t' -v s="$scenario" -v t="$target" -v c="$conns" -v k="$repeat" -v n="${r[requests]}" \
-        -v d="${r[duration_us]}" -v p50="${r[p50_us]}" -v p99="${r[p99_us]}" -v mx="${r[max_us]}" \
-        -v se="$sockets" -v bad="${r[non2xx3xx]}" -v un="$unexpected" -v st="${r[statuses]}" \
-        -v rss="$rss" -v np="$nprocs" -v l="$load" -v o="$others" 'BEGIN {
-            print s, t, c, k, sprintf("%.1f", n * 1e6 / d), p50 / 1000, p99 / 1000, mx / 1000,
-                  n, se, bad, un, st, rss, np, l, o
-        }' >>"$runs_tsv"
-    tail -n1 "$runs_tsv" | awk -F'\t' '{
-        printf "  %-21s %-9s c=%-3s #%s %8.1f req/s  p50 %7.2f  p99 %8.2f ms  errors %s/%s/%s  RSS %4.1f MB  others %s%%\n",
-            $1, $2, $3, $4, $5, $6, $7, $10, $11, $12, $14 / 1024, $17 }'
+    python3 "$root/bench/report.py" run-row --runs "$runs_tsv" --log "$log_file" --rss "$rss_file" \
+        --expect "$expect" "$scenario" "$target" "$conns" "$repeat" "$load" "$nprocs" "$others" || exit 1
 }
 
 # run_one SCENARIO TARGET CONNECTIONS REPEAT EXPECT PATH [COOKIE [FORM]]
@@ -743,186 +716,13 @@ sql() {
     psql "$(database_conninfo)" -qAtX -v ON_ERROR_STOP=1 -c "$1" >/dev/null 2>>"$work/cli.log" || die "SQL failed: $1"
 }
 
-# flood_answers STATUS: how many of the flood's sign-ins got STATUS, summed over its runs.
-flood_answers() {
-    awk -F'\t' -v want="$1" '$1 == "flood-login" { n = split($13, list, ",")
-        for (i = 1; i <= n; i++) { split(list[i], kv, ":"); if (kv[1] == want) sum += kv[2] } }
-        END { print sum + 0 }' "$runs_tsv"
-}
-
 # ---------------------------------------------------------------- report
 
-# Scenario names, how the table labels them, and which floor row each is compared with.
-label() {
-    case "$1" in
-    home) echo "GET / signed in" ;;
-    check) echo "GET /auth/check signed in ¹" ;;
-    login-page) echo "GET /auth anonymous ²" ;;
-    redirect) echo "GET / anonymous → 303" ;;
-    login) echo "POST /auth sign-in ³" ;;
-    storm-view) echo "GET / signed in, during sign-ins ⁴" ;;
-    storm-login-gatehouse) echo "POST /auth during Gatehouse page views ⁴" ;;
-    storm-login-floor) echo "POST /auth during floor page views ⁴" ;;
-    flood-idle) echo "GET /auth/check signed in, before the flood ⁶" ;;
-    flood-check) echo "GET /auth/check signed in, during the flood ⁶" ;;
-    flood-login) echo "POST /auth, the flood of correct sign-ins ⁶" ;;
-    *) echo "$1" ;;
-    esac
-}
-floor_reference() {
-    case "$1" in
-    home | check) echo home ;;
-    login-page | redirect) echo redirect ;;
-    storm-view) echo storm-view ;;
-    *) echo - ;;
-    esac
-}
-
-# Over the repeats: req/s, p50 and p99 (their means, or those of the best run); sums of
-# errors; peak RSS; the req/s range.
-aggregate() {
-    awk -F'\t' -v OFS='\t' -v pick="$pick" '
-        { key = $1 OFS $2 OFS $3
-          if (!(key in n)) order[++keys] = key
-          n[key]++
-          if (pick == "mean") { rps[key] += $5; p50[key] += $6; p99[key] += $7 }
-          else if (n[key] == 1 || $5 > rps[key]) { rps[key] = $5; p50[key] = $6; p99[key] = $7 }
-          lo[key] = (n[key] == 1 || $5 < lo[key]) ? $5 : lo[key]
-          hi[key] = (n[key] == 1 || $5 > hi[key]) ? $5 : hi[key]
-          se[key] += $10; bad[key] += $11; un[key] += $12
-          if ($12 > 0) st[key] = st[key] (st[key] == "" ? "" : " ") $13
-          rss[key] = ($14 > rss[key]) ? $14 : rss[key]; np[key] = $15
-          others[key] = ($17 > others[key]) ? $17 : others[key] }
-        END { print "# scenario", "target", "connections", "runs", "req/s", "p50 ms", "p99 ms", "req/s min", "req/s max",
-                    "socket errors", "non-2xx/3xx", "unexpected status", "statuses of unexpected", "peak RSS kB", "processes",
-                    "others CPU % (max)"
-              for (i = 1; i <= keys; i++) { k = order[i]; d = (pick == "mean") ? n[k] : 1
-                print k, n[k], sprintf("%.1f", rps[k] / d), sprintf("%.2f", p50[k] / d), sprintf("%.2f", p99[k] / d),
-                      lo[k], hi[k], se[k], bad[k], un[k], (st[k] == "" ? "-" : st[k]), rss[k], np[k], others[k] + 0 } }
-    ' "$runs_tsv" >"$agg_tsv"
-}
-
-# agg SCENARIO TARGET CONNECTIONS COLUMN: one figure of the aggregate ("" when absent).
-agg() { awk -F'\t' -v s="$1" -v t="$2" -v c="$3" -v col="$4" '$1 == s && $2 == t && $3 == c { print $col }' "$agg_tsv"; }
-
-table() {
-    echo "| scenario | target | conns | req/s | p50 ms | p99 ms | req/s ÷ floor | p99 ÷ floor | errors | RSS MB | others' CPU ⁵ |"
-    echo "|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|"
-    local scenario target conns rps p50 p99 se bad un st rss np others ref frps fp99 ratio_r ratio_p errors
-    # The runs count and the req/s range (columns 4, 8, 9) stay in latest.tsv.
-    while IFS=$'\t' read -r scenario target conns _ rps p50 p99 _ _ se bad un st rss np others; do
-        [ "${scenario:0:1}" = "#" ] && continue
-        ratio_r="—" ratio_p="—"
-        ref=$(floor_reference "$scenario")
-        if [ "$target" = gatehouse ] && [ "$ref" != - ]; then
-            frps=$(agg "$ref" floor "$conns" 5)
-            fp99=$(agg "$ref" floor "$conns" 7)
-            if [ -n "$frps" ]; then
-                ratio_r=$(awk -v a="$rps" -v b="$frps" 'BEGIN { printf "%.2f×", a / b }')
-                ratio_p=$(awk -v a="$p99" -v b="$fp99" 'BEGIN { printf "%.2f×", a / b }')
-            fi
-        fi
-        errors=""
-        [ "$se" = 0 ] || errors+="$se socket "
-        [ "$bad" = 0 ] || errors+="$bad non-2xx/3xx "
-        [ "$un" = 0 ] || errors+="$un unexpected ($st) "
-        errors=${errors% }
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s %% |\n' "$(label "$scenario")" "$target" "$conns" \
-            "$(printf '%.0f' "$rps")" "$p50" "$p99" "$ratio_r" "$ratio_p" "${errors:-0}" \
-            "$(awk -v k="$rss" -v n="$np" 'BEGIN { printf "%.1f%s", k / 1024, (n > 1 ? " (" n " procs)" : "") }')" "$others"
-    done <"$agg_tsv"
-}
-
-pass() { if awk "BEGIN { exit !($1) }"; then echo "**met**"; else echo "**missed**"; fi; }
-
-# The issue's targets, evaluated on this run's figures.
-targets() {
-    local conns rps frps p99 fp99 line
-    echo "- Signed-in \`GET /\` and \`GET /auth/check\`: req/s ≥ 0.9× the floor's, p99 ≤ 1.5× the floor's:"
-    for scenario in home check; do
-        for conns in "${connections[@]}"; do
-            rps=$(agg "$scenario" gatehouse "$conns" 5); p99=$(agg "$scenario" gatehouse "$conns" 7)
-            frps=$(agg home floor "$conns" 5); fp99=$(agg home floor "$conns" 7)
-            if [ -z "$rps" ] || [ -z "$frps" ]; then continue; fi
-            line=$(awk -v a="$rps" -v b="$frps" -v p="$p99" -v q="$fp99" \
-                'BEGIN { printf "%.2f× req/s, %.2f× p99", a / b, p / q }')
-            echo "  - $(label "$scenario" | sed 's/ [¹²³⁴]$//') c=$conns: $line — $(pass "$rps >= 0.9 * $frps && $p99 <= 1.5 * $fp99")"
-        done
-    done
-    if [ -n "$pbkdf2_fast" ]; then
-        echo "- PBKDF2 ≥ 0.7× the bound: Gatehouse $pbkdf2_fast/s = $(awk -v a="$pbkdf2_fast" -v b="$pbkdf2_bound" \
-            'BEGIN { printf "%.2f", a / b }')× the bound $pbkdf2_bound/s — $(pass "$pbkdf2_fast >= 0.7 * $pbkdf2_bound")"
-    else
-        echo "- PBKDF2 ≥ 0.7× the bound: not measured (\`gatehouse bench-pbkdf2\` missing)"
-    fi
-    local logins storm idle cores
-    cores=$(nproc)
-    logins=$(agg login gatehouse "$login_connections" 5)
-    if [ -n "$logins" ] && [ -n "$pbkdf2_fast" ]; then
-        echo "- Sign-ins ≥ 0.9× cores × PBKDF2 rate ($cores × $pbkdf2_fast/s): $logins/s = $(awk -v a="$logins" \
-            -v b="$pbkdf2_fast" -v c="$cores" 'BEGIN { printf "%.2f", a / (b * c) }')× — $(pass "$logins >= 0.9 * $cores * $pbkdf2_fast")"
-    elif [ -n "$logins" ]; then
-        echo "- Sign-ins ≥ 0.9× cores × PBKDF2 rate: $logins/s; the rate needs \`gatehouse bench-pbkdf2\`" \
-            "(the bound would allow $(awk -v b="$pbkdf2_bound" -v c="$cores" 'BEGIN { printf "%.1f", b * c }')/s)"
-    fi
-    storm=$(agg storm-view gatehouse "$storm_connections" 7)
-    idle=$(agg home gatehouse "$storm_connections" 7)
-    if [ -n "$storm" ] && [ -n "$idle" ]; then
-        echo "- Page-view p99 during sign-ins ≤ 2× idle (c=$storm_connections): $storm ms vs $idle ms idle =" \
-            "$(awk -v a="$storm" -v b="$idle" 'BEGIN { printf "%.2f", a / b }')× — $(pass "$storm <= 2 * $idle")" \
-            "(the floor: $(agg storm-view floor "$storm_connections" 7) ms vs $(agg home floor "$storm_connections" 7) ms idle)"
-    fi
-    local flood flood_idle
-    flood=$(agg flood-check gatehouse "$storm_connections" 7)
-    flood_idle=$(agg flood-idle gatehouse "$storm_connections" 7)
-    if [ -n "$flood" ] && [ -n "$flood_idle" ]; then
-        local versus
-        # A gate that stalls answers nothing, and wrk then reports a p99 of 0.
-        if awk -v r="$(agg flood-check gatehouse "$storm_connections" 5)" 'BEGIN { exit !(r > 0) }'; then
-            versus="$flood ms vs $flood_idle ms just before = $(awk -v a="$flood" -v b="$flood_idle" 'BEGIN { printf "%.2f", a / b }')×"
-        else
-            versus="**no answer at all** during the flood (${duration} s; $flood_idle ms just before)"
-        fi
-        echo "- \`/auth/check\` p99 during a flood of $flood_connections concurrent correct sign-ins (c=$storm_connections):" \
-            "$versus (reported, no target); the flood's sign-ins: $(flood_answers 303) signed in (303)," \
-            "$(flood_answers 503) refused at once (503, Retry-After), $(flood_answers 429) held back by the lockout (429)," \
-            "$(agg flood-login gatehouse "$flood_connections" 11)" \
-            "other non-2xx/3xx, $(agg flood-login gatehouse "$flood_connections" 10) socket errors"
-    fi
-    local peak
-    peak=$(awk -F'\t' '$2 == "gatehouse" && $14 > m { m = $14 } END { printf "%.1f", m / 1024 }' "$agg_tsv")
-    echo "- All Gatehouse processes ≤ 40 MB RSS under load: peak $peak MB — $(pass "$peak <= 40")"
-    echo "- \`gatehouse serve\` answers ≤ 200 ms after start: $startup_ms ms — $(pass "$startup_ms <= 200")"
-    local errors
-    errors=$(awk -F'\t' 'NR > 1 { e += $10 + $11 + $12 } END { print e + 0 }' "$agg_tsv")
-    echo "- No 5xx, no socket errors, no unexpected status: $errors in all — $(pass "$errors == 0")"
-}
-
-write_chart_data() {
-    local conns pair scenario target
-    {
-        printf '# connections\tGatehouse GET / req/s\tp99 ms\tfloor GET / req/s\tp99 ms\tGatehouse /auth/check req/s\tp99 ms\n'
-        for conns in "${connections[@]}"; do
-            printf '%s' "$conns"
-            for pair in "home gatehouse" "home floor" "check gatehouse"; do
-                read -r scenario target <<<"$pair"
-                printf '\t%s\t%s' "$(agg "$scenario" "$target" "$conns" 5)" "$(agg "$scenario" "$target" "$conns" 7)"
-            done
-            printf '\n'
-        done
-    } | awk -F'\t' -v OFS='\t' '{ for (i = 2; i <= NF; i++) if ($i == "") $i = "NaN"; print }' >"$work/chart.dat"
-}
-
-report() {
-    aggregate
-    local md="$results/latest.md" svg="$results/latest.svg" head dirty cpu when versions autogroups
-    mkdir -p "$results"
+# What the report needs beyond the runs (bench/report.py), one `key<TAB>value` a line.
+write_context() {
+    local head dirty="" autogroups kept=""
     head=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-    dirty=""
     [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || dirty=" (with uncommitted changes)"
-    cpu=$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)
-    versions="nginx $(nginx -v 2>&1 | sed 's|.*/||'), wrk $(wrk -v 2>&1 | sed -n '1{s/^wrk \([^ ]*\).*/\1/p;q}' || true)"
-    when=$(date -u '+%Y-%m-%d %H:%M UTC')
     # The storm rows depend on it (README, Performance): with autogroups each session is
     # its own scheduling group, and SCHED_IDLE hashing only yields inside Gatehouse's.
     case $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null) in
@@ -930,90 +730,46 @@ report() {
         0) autogroups="autogroups off" ;;
         *) autogroups="no autogroups" ;;
     esac
-    local pick_text="req/s, p50 and p99 are the **mean** of the runs"
-    [ "$pick" = mean ] || pick_text="req/s, p50 and p99 are those of the **best** run (most req/s; BENCH_PICK=best)"
-    {
-        echo "# Gatehouse benchmark"
-        echo
-        echo "Written by \`make bench\` (scripts/bench.sh) on $when at git $head$dirty."
-        echo "Machine: $(nproc) cores ($cpu); Linux $(uname -r), $autogroups; $versions."
-        echo "Load average: $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after (the runs themselves load the" \
-            "two cores to ~5). Other engineers build and fuzz on the same cores: processes that were not the benchmark's" \
-            "took $(awk -F'\t' 'NR == 1 || $17 < lo { lo = $17 } NR == 1 || $17 > hi { hi = $17 } END { print lo "–" hi }' "$runs_tsv") %" \
-            "of the cores during the runs (column ⁵); a page-view or sign-in run they took more than $max_busy % of was" \
-            "run again, up to $retries time(s), and the least disturbed attempt kept."
-        echo
-        echo "wrk -t2 -d${duration}s --latency, $repeats run(s) per row, Gatehouse and the floor alternating;" \
-            "$pick_text, errors their sum, RSS the peak of all" \
-            "responder processes of that side sampled during the runs. Gatehouse: WORKERS=$(effective WORKERS), the" \
-            "\`make run\` nginx on :$port. Floor: \`../shared/bench/floor\` in \`db\` mode, $floor_threads threads, behind" \
-            "its own nginx on :$floor_port with the same settings, the same database and the same session cookie."
-        local kept
-        kept=$(sed -n 's/^ *keepalive \([0-9]*\);.*/\1/p' "$root/.run/nginx/site.conf" 2>/dev/null | head -n1)
-        if grep -q 'fastcgi_keep_conn on;' "$root/.run/nginx/site.conf" 2>/dev/null && [ -n "$kept" ]; then
-            echo "Gatehouse's nginx keeps its FastCGI connections open between requests (deploy/nginx.conf: up to" \
-                "$kept idle per nginx worker); the floor's opens a new one per request, since each floor thread would wait" \
-                "on the connection it answered."
-        else
-            echo "Every nginx opens a new FastCGI connection per request."
-        fi
-        if [ "$quick" = 1 ]; then
-            echo
-            echo "**BENCH_QUICK smoke run: ${duration} s per run, $repeats run(s) each — not for quoting.**"
-        fi
-        echo
-        table
-        echo
-        echo "¹ compared with the floor's signed-in \`GET /\` (the floor has no check route)."
-        echo "² no database work; compared with the floor's anonymous \`GET /\` (its answer without database work)."
-        echo "³ PBKDF2_ITERATIONS=$iterations, every request a successful sign-in (a new session row); see the targets below."
-        echo "⁴ $login_connections clients signing in (POST /auth to Gatehouse) while $storm_connections clients view pages;" \
-            "the floor rows show what the same sign-in load does to the floor, i.e. the CPU contention alone." \
-            "With the kernel's autogroups on, every session (each PostgreSQL backend, nginx, Gatehouse) is its own" \
-            "scheduling group and the hashing threads' SCHED_IDLE only yields to Gatehouse's own threads (README, Performance)."
-        echo "⁵ the largest share of all cores that other processes (not wrk, nginx, the responders or PostgreSQL of" \
-            "\`make run\`) used during one of the row's runs, from /proc/stat less the benchmark's processes."
-        echo "⁶ $flood_connections clients POST the right password (users flood0..flood$((flood_connections - 1))) at once, each again as soon as it is" \
-            "answered, while $storm_connections clients ask \`/auth/check\`; the row before the flood is its idle reference." \
-            "Each worker process hashes at most one sign-in per core and queues one per core; the rest are answered 503" \
-            "with Retry-After at once, which here counts as expected, not as an error."
-        echo
-        echo "![requests/s and p99 vs connections](latest.svg)"
-        echo
-        echo "## PBKDF2-HMAC-SHA256, hashes/s on one core at $iterations iterations"
-        echo
-        echo "| bound | libcrypto PKCS5_PBKDF2_HMAC | Gatehouse |"
-        echo "|--:|--:|--:|"
-        echo "| $pbkdf2_bound | ${pbkdf2_reference:-n/a} | ${pbkdf2_fast:-n/a} |"
-        echo
-        echo "Bound: \`openssl speed -evp sha256 -bytes 16384\` = $sha256_bytes bytes/s ÷ 64 ÷ 2 ÷ $iterations" \
-            "(one iteration is two SHA-256 block compressions once the HMAC pads are precomputed)."
-        [ -n "$pbkdf2_fast" ] || echo "Gatehouse's and libcrypto's rates need the hidden \`gatehouse bench-pbkdf2\` subcommand (bench/BenchPBKDF2Command.swift.txt)."
-        echo
-        echo "## Start-up"
-        echo
-        echo "\`gatehouse serve\` answered \`/healthz\` (over FastCGI, database up) **$startup_ms ms** after exec (median of $startup_runs starts: $startup_all ms)."
-        echo
-        echo "## Targets of issue 6"
-        echo
-        targets
-    } >"$md"
-    write_chart_data
-    local has_check=0
-    [ -z "$(agg check gatehouse "${connections[0]}" 5)" ] || has_check=1
-    local subtitle
-    subtitle="$when, git $head, $(nproc) cores, load $load_before; $pick of $repeats × ${duration} s wrk runs"
-    if [ -z "$(agg home floor "${connections[0]}" 5)" ]; then
+    if grep -q 'fastcgi_keep_conn on;' "$root/.run/nginx/site.conf" 2>/dev/null; then
+        kept=$(sed -n 's/^ *keepalive \([0-9]*\);.*/\1/p' "$root/.run/nginx/site.conf" | head -n1)
+    fi
+    local -A c=(
+        [when]=$when [head]=$head [dirty]=$dirty [cores]=$(nproc) [kernel]=$(uname -r) [autogroups]=$autogroups
+        [cpu]=$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)
+        [versions]="nginx $(nginx -v 2>&1 | sed 's|.*/||'), wrk $(wrk -v 2>&1 | sed -n '1{s/^wrk \([^ ]*\).*/\1/p;q}' || true)"
+        [load_before]=$load_before [load_after]=$(cut -d' ' -f1-3 /proc/loadavg) [max_busy]=$max_busy
+        [retries]=$retries [duration]=$duration [repeats]=$repeats [pick]=$pick [quick]=$quick
+        [workers]=$(effective WORKERS) [port]=$port [floor_port]=$floor_port [floor_threads]=$floor_threads
+        [nginx_keepalive]=$kept [connections]="${connections[*]}" [iterations]=$iterations
+        [login_connections]=$login_connections [storm_connections]=$storm_connections
+        [flood_connections]=$flood_connections [pbkdf2_bound]=$pbkdf2_bound [pbkdf2_reference]=$pbkdf2_reference
+        [pbkdf2_fast]=$pbkdf2_fast [sha256_bytes]=$sha256_bytes [startup_ms]=$startup_ms
+        [startup_runs]=$startup_runs [startup_all]=$startup_all
+    )
+    local key
+    for key in "${!c[@]}"; do printf '%s\t%s\n' "$key" "${c[$key]}"; done >"$work/context.tsv"
+}
+
+# latest.md, latest.svg and latest.tsv, then the table and the targets on the terminal.
+report() {
+    local md="$results/latest.md" svg="$results/latest.svg" when
+    mkdir -p "$results"
+    when=$(date -u '+%Y-%m-%d %H:%M UTC')
+    write_context
+    python3 "$root/bench/report.py" write --runs "$runs_tsv" --context "$work/context.tsv" \
+        --aggregate "$agg_tsv" --md "$md" --tsv "$results/latest.tsv" --chart "$work/chart.dat"
+    # The chart's first row: connections, then req/s and p99 of Gatehouse's GET /, the floor's, /auth/check's.
+    local _ floor_rps check_rps has_check=1
+    IFS=$'\t' read -r _ _ _ floor_rps _ check_rps _ < <(sed -n 2p "$work/chart.dat")
+    [ "$check_rps" != NaN ] || has_check=0
+    if [ "$floor_rps" = NaN ]; then
         log "no signed-in GET / figures in this run (BENCH_SCENARIOS): no chart"
     else
-        gnuplot -e "has_check=$has_check; datafile='$work/chart.dat'; outfile='$svg'; subtitle='$subtitle'" \
+        gnuplot -e "has_check=$has_check; datafile='$work/chart.dat'; outfile='$svg'; subtitle='$when, git $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(nproc) cores, load $load_before; $pick of $repeats × ${duration} s wrk runs'" \
             "$root/bench/chart.gp"
     fi
-    { echo "# $when git $head"; cat "$agg_tsv"; } >"$results/latest.tsv"
     echo
-    table
-    echo
-    targets
+    python3 "$root/bench/report.py" summary --runs "$runs_tsv" --context "$work/context.tsv"
     echo
     log "wrote $md, $svg and latest.tsv (raw wrk output in .build/bench/logs/)"
 }

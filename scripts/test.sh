@@ -5,6 +5,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+# The benchmark's and the faults' report code, against recorded results (standard library only).
+python3 -m unittest -q bench/test_report.py
+
 cluster=$(mktemp -d /tmp/gatehouse-test-pg.XXXXXX)
 pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cleanup() {

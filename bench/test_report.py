@@ -1,0 +1,48 @@
+"""bench/report.py against recorded wrk results (bench/testdata/wrk.tsv: a BENCH_QUICK run plus
+a few made-up rows with errors and second repeats) and what the former awk report printed
+for them (the other files in bench/testdata/). Run by scripts/test.sh."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report  # noqa: E402
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
+
+
+def lines(name):
+    with open(os.path.join(DATA, name), encoding="utf-8") as f:
+        return f.read().splitlines()
+
+
+class ReportMatchesTheAwkReport(unittest.TestCase):
+    def setUp(self):
+        self.runs = []
+        for text in lines("wrk.tsv"):
+            scenario, target, conns, repeat, expect, rss, processes, load, others, bench = text.split("\t")
+            self.runs.append(report.run_row(report.parse_bench_line(bench), scenario, target, conns, repeat,
+                                            expect, rss, processes, load, others))
+        self.context = report.read_context(os.path.join(DATA, "context.tsv"))
+
+    def figures(self, pick):
+        return report.Figures(self.runs, dict(self.context, pick=pick))
+
+    def test_rows_and_progress_lines(self):
+        self.assertEqual(["\t".join(r) for r in self.runs], lines("runs.tsv"))
+        self.assertEqual([report.progress_line(r) for r in self.runs], lines("progress.txt"))
+
+    def test_aggregate_table_targets_and_chart(self):
+        figures = self.figures("mean")
+        self.assertEqual(["\t".join(report.AGGREGATE_HEADER)] + ["\t".join(r) for r in figures.rows],
+                         lines("aggregate.tsv"))
+        for pick in ("mean", "best"):
+            figures = self.figures(pick)
+            self.assertEqual(report.render_table(figures) + [""] + report.render_targets(figures),
+                             lines(f"summary-{pick}.txt"))
+        self.assertEqual(report.render_markdown(self.figures("mean")), lines("latest.md"))
+        self.assertEqual(report.chart_data(self.figures("mean")), lines("chart.dat"))
+
+
+if __name__ == "__main__":
+    unittest.main()
