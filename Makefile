@@ -6,7 +6,7 @@ SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 # shared objects fewer (~2.5 MB less resident per process, three processes) and starts faster.
 RELEASE_FLAGS := -c release --static-swift-stdlib
 
-.PHONY: help deps build run test bench fuzz faults soak clean
+.PHONY: help deps build run test bench fuzz faults soak clean deb deb-test
 
 help:
 	@echo "make run    build, start PostgreSQL + Gatehouse + nginx on http://127.0.0.1:$${PORT:-8080}/"
@@ -15,6 +15,8 @@ help:
 	@echo "make fuzz   libFuzzer targets, FUZZ_SECONDS (60) each"
 	@echo "make faults scripted faults (worker kill, database stop and freeze, reload, drain, two instances)"
 	@echo "make soak   SOAK_MINUTES (10) of mixed load at ~70% capacity"
+	@echo "make deb    the Debian package .build/gatehouse_<version>-1_<arch>.deb (docs/packaging.md)"
+	@echo "make deb-test  install it in a Debian 12 chroot, sign in through nginx, purge"
 
 deps:
 	@scripts/install-deps.sh
@@ -44,6 +46,12 @@ faults: build
 soak: build
 	@scripts/install-deps.sh wrk
 	@scripts/soak.sh
+
+deb: deps
+	@RELEASE_FLAGS="$(RELEASE_FLAGS)" scripts/deb.sh
+
+deb-test: deb
+	@scripts/deb-test.sh
 
 clean:
 	rm -rf .build .run

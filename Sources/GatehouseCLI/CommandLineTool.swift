@@ -23,6 +23,7 @@ struct CommandFailure: Error {
 enum CommandLineTool {
     static let usage = """
         usage: gatehouse COMMAND [--env-file PATH]   (--env-file may stand anywhere)
+               gatehouse --version           print the version and exit
           serve                         run the FastCGI responder
           cgi                           answer one request as a CGI program (what a bare
                                         `gatehouse` does when a web server runs it as CGI)
@@ -50,6 +51,12 @@ enum CommandLineTool {
             return usageFailure(error.message)
         }
         var rest = options.remaining
+        // Like --env-file, --version may stand anywhere, and it needs no configuration:
+        // a package's maintainer script or an operator asks before anything is set up.
+        if rest.contains("--version") {
+            print("gatehouse \(GatehouseVersion.current)")
+            return ExitStatus.ok
+        }
         var environment = ProcessEnvironment.current()
         if rest.isEmpty {
             // Web servers start their programs without arguments: a CGI request, or a

@@ -169,6 +169,18 @@ struct CommandLineTests {
         #expect(!good.output.contains("cli-test-secret-key"))
     }
 
+    @Test("--version prints the package's version wherever it stands, exit 0, even with the configuration broken")
+    func version() throws {
+        let expected = "gatehouse \(GatehouseVersion.current)\n"
+        #expect(GatehouseVersion.current.split(separator: ".").count == 3)
+        for arguments in [["--version"], ["serve", "--version"], ["--env-file", "/nonexistent", "--version"]] {
+            // A missing SECRET_KEY would stop any command with 78; --version needs none.
+            let outcome = try gatehouse(arguments, settings: ["SECRET_KEY": ""])
+            #expect(outcome.status == 0, "\(arguments): \(outcome.errors)")
+            #expect(outcome.output == expected, "\(arguments)")
+        }
+    }
+
     @Test("--env-file is read wherever it stands, before or after the command, for every command")
     func envFileAnywhere() throws {
         let directory = try TestEnvironment.temporaryDirectory("gatehouse-env-file")
