@@ -14,8 +14,8 @@
 Every load request goes to 127.0.0.1 on a new connection (nginx's keep-alive would only
 hide a connection error behind the next request) and is recorded as one line:
     label  start  end  status  error        (epoch seconds; status 0 = no HTTP answer)
-`analyze` prints shell assignments (key=value, values without spaces or quoted) for
-scripts/faults.sh to eval, including verdict=ok|FAIL and why=... .
+`analyze`, `kill-worker` and `hup` print key=value lines, which scripts/faults.sh sets as
+shell variables (its results()); analyze includes verdict=ok|FAIL and why=... .
 """
 import argparse
 import http.client
@@ -53,16 +53,9 @@ def children(parent):
     return sorted(found)
 
 
-def shell_value(value):
-    text = str(value)
-    if all(c.isalnum() or c in "._-:+/,=" for c in text) and text:
-        return text
-    return "'" + text.replace("'", "'\\''") + "'"
-
-
 def emit(**pairs):
     for key, value in pairs.items():
-        print(f"{key}={shell_value(value)}")
+        print(f"{key}={str(value).replace(chr(10), ' ')}")
 
 
 # ------------------------------------------------------------------ load

@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-# The benchmark's and the faults' report code, against recorded results (standard library only).
+# bench/report.py against recorded wrk results and the former awk report (standard library only).
 python3 -m unittest -q bench/test_report.py
 
 cluster=$(mktemp -d /tmp/gatehouse-test-pg.XXXXXX)
