@@ -39,6 +39,10 @@ let package = Package(
         .systemLibrary(
             name: "CQREncode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]),
+        // libcurl hands mail to an SMTP server (Mail/SMTPClient.swift).
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
         // epoll and SCHED_IDLE: libc, but missing from Swift's Glibc module.
         .systemLibrary(name: "CLinux"),
         // SHA-256, HMAC and PBKDF2 over libcrypto's SHA-256 functions without EVP set-up (see sha256_fast.c).
@@ -61,7 +65,7 @@ let package = Package(
         .target(
             name: "Gatehouse",
             dependencies: [
-                "CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CZxcvbn", "CFIDO2", "GatehouseSupervision", "CLinux", "CQREncode",
+                "CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CZxcvbn", "CFIDO2", "GatehouseSupervision", "CLinux", "CQREncode", "CCurl",
             ],
             swiftSettings: strictness),
         .executableTarget(

@@ -29,7 +29,8 @@ enum CommandLineTool {
                                         `gatehouse` does when a web server runs it as CGI)
           migrate                       create or upgrade the database schema
           check-config                  validate the configuration and print it
-          user add NAME [--first-name F] [--last-name L] [--scope S]...
+          user add NAME [--first-name F] [--last-name L] [--scope S]... [--email E]
+          user email NAME ADDRESS       set a user's email address (counts as confirmed)
           user passwd NAME              set a password (prompt, or one line of stdin)
           user scope NAME +S -S ...     add or remove scopes
           user list [--search Q] [--after NAME | --before NAME] [--limit N] [--count]
@@ -37,6 +38,7 @@ enum CommandLineTool {
           user remove NAME
           user mfa NAME --reset         remove every second factor (app, passkeys) and recovery code
           session list [NAME] | session revoke NAME|--all | session purge
+          mail list [--all]             mail waiting or failed (--all: sent too)
         """
 
     /// Runs the command line and returns the exit status.
@@ -95,6 +97,7 @@ enum CommandLineTool {
             case "check-config": return try CheckConfigCommand.run(configuration, arguments)
             case "user": return try UserCommand.run(configuration, arguments)
             case "session": return try SessionCommand.run(configuration, arguments)
+            case "mail": return try MailCommand.run(configuration, arguments)
             case "bench-pbkdf2": return try BenchPBKDF2Command.run(configuration, arguments)
             default: return usageFailure("unknown command \(command)")
             }

@@ -31,7 +31,7 @@ extension Configuration {
             ("PUBLIC_URL", publicURL ?? ""),
             ("COOKIE_DOMAIN", cookieDomain ?? ""),
             ("REDIRECT_HOSTS", redirectHosts.joined(separator: " ")),
-        ]
+        ] + mail.redactedLines
         return lines.map { key, value in
             value.isEmpty ? "\(key)=" : "\(key)=\(DotEnv.quote(value))"
         }.joined(separator: "\n")

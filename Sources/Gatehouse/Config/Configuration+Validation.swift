@@ -144,6 +144,7 @@ extension Configuration {
             publicURL: publicURL,
             cookieDomain: cookieDomain,
             redirectHosts: redirectHosts,
+            mail: try mailSettings(value, publicURL: publicURL),
             warnings: warnings)
     }
 

@@ -62,6 +62,8 @@ public struct Configuration: Sendable, Equatable {
     /// Hosts an absolute `next` may name (`REDIRECT_HOSTS`): lower-case names and
     /// `*.suffix` patterns.
     public var redirectHosts: [String]
+    /// SMTP_URL, MAIL_FROM, MAIL_DIR and RESET_MAX_AGE.
+    public var mail: MailSettings
     /// Non-fatal findings, such as unknown keys, for the caller to log.
     public var warnings: [String]
 
@@ -95,6 +97,7 @@ public struct Configuration: Sendable, Equatable {
         publicURL: String? = nil,
         cookieDomain: String? = nil,
         redirectHosts: [String] = [],
+        mail: MailSettings = MailSettings(),
         warnings: [String] = []
     ) {
         self.databaseConnInfo = databaseConnInfo
@@ -123,6 +126,7 @@ public struct Configuration: Sendable, Equatable {
         self.publicURL = publicURL
         self.cookieDomain = cookieDomain
         self.redirectHosts = redirectHosts
+        self.mail = mail
         self.warnings = warnings
     }
 
@@ -145,14 +149,14 @@ public struct Configuration: Sendable, Equatable {
     }
 
     /// Every key Gatehouse reads from the file and the environment.
-    static let knownKeys: Set<String> = [
+    static let knownKeys: Set<String> = Set([
         "DATABASE_URL", "DATABASE_TIMEOUT", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME",
         "SECRET_KEY", "LISTEN", "WORKER_PROCESSES", "WORKERS", "SESSION_COOKIE_NAME",
         "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",
         "REAUTH_WINDOW", "REGISTRATION", "PASSWORD_MIN_SCORE", "AUDIT_RETENTION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
         "MFA_REQUIRED", "PUBLIC_URL", "COOKIE_DOMAIN", "REDIRECT_HOSTS",
-    ]
+    ]).union(MailSettings.keys)
 
     /// Processors online now, at least 1.
     static func onlineCores() -> Int {

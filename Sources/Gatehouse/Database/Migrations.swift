@@ -144,6 +144,7 @@ public enum Migrations {
             );
             CREATE INDEX IF NOT EXISTS passkey_challenge_expires_idx ON passkey_challenge (expires_at);
             """),
+        mail,
     ]
 
     /// The newest version this build knows.

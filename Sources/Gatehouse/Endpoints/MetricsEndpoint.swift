@@ -8,7 +8,9 @@ enum MetricsEndpoint {
             throw HTTPError(.notFound, "There is no page at this address.")
         }
         let live = try? context.database.query("SELECT count(*) FROM session WHERE expires_at > now()").scalar().flatMap { Int($0) }
+        let waiting = try? Outbox.waitingCount(on: context.database)
         return Response(status: .ok, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-store")],
-                        body: Array(context.application.metrics.exposition(liveSessions: live ?? nil, threadsPerWorker: context.application.configuration.workers).utf8))
+                        body: Array(context.application.metrics.exposition(liveSessions: live ?? nil, threadsPerWorker: context.application.configuration.workers,
+                                                                                     mailWaiting: waiting).utf8))
     }
 }

@@ -29,7 +29,8 @@ public final class Metrics: Sendable {
         static let latency = logins + outcomes.count  // + bucket
         static let latencyCount = latency + buckets.count
         static let latencyMicroseconds = latencyCount + 1
-        static let requests = latencyMicroseconds + 1  // + route × statuses.count + status
+        static let mail = latencyMicroseconds + 1  // + MailOutcome
+        static let requests = mail + MailOutcome.allCases.count  // + route × statuses.count + status
         static let count = requests + routes.count * statuses.count
 
         static func request(route: Int, status: Int) -> Int {
@@ -83,6 +84,16 @@ public final class Metrics: Sendable {
         counters.add(Index.databaseErrors)
     }
 
+    /// Counts a mail queued, sent or given up on.
+    func recordMail(_ outcome: MailOutcome) {
+        counters.add(Index.mail + outcome.rawValue)
+    }
+
+    /// The number of mails with `outcome` since the counters began.
+    func mailCount(_ outcome: MailOutcome) -> UInt64 {
+        counters[Index.mail + outcome.rawValue]
+    }
+
     /// Counts a (re)connection to the database.
     func recordReconnect() {
         counters.add(Index.databaseConnects)
@@ -90,7 +101,7 @@ public final class Metrics: Sendable {
 
     /// The Prometheus text exposition of every counter, plus `liveSessions` when known
     /// and `threadsPerWorker` (WORKERS).
-    func exposition(liveSessions: Int?, threadsPerWorker: Int) -> String {
+    func exposition(liveSessions: Int?, threadsPerWorker: Int, mailWaiting: Int? = nil) -> String {
         var out = ""
         out += "# HELP gatehouse_requests_total Requests answered, by route and status.\n# TYPE gatehouse_requests_total counter\n"
         for (routeNumber, route) in Metrics.routes.enumerated() {
@@ -131,6 +142,7 @@ public final class Metrics: Sendable {
             out += "# HELP gatehouse_sessions_live Sessions not yet expired.\n# TYPE gatehouse_sessions_live gauge\n"
             out += "gatehouse_sessions_live \(liveSessions)\n"
         }
+        out += mailExposition(waiting: mailWaiting)
         out += "# HELP gatehouse_worker_info The worker process that answered this scrape.\n# TYPE gatehouse_worker_info gauge\n"
         out += "gatehouse_worker_info{pid=\"\(getpid())\"} 1\n"
         return out

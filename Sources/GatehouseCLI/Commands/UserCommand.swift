@@ -15,6 +15,7 @@ enum UserCommand {
             let firstName = try options.value("--first-name")
             let lastName = try options.value("--last-name")
             let scopes = try options.values("--scope")
+            let email = try options.value("--email")
             let name = try options.singlePositional("user add NAME")
             guard Username.isValid(name) else { throw CommandFailure(message: UserStore.Failure.invalidUsername(name).description) }
             // The registration form's rule, checked before a password is asked for.
@@ -23,10 +24,15 @@ enum UserCommand {
                     throw CommandFailure(message: "\(option) is longer than \(PersonName.maxLength) characters (Unicode code points, as the users table counts them)")
                 }
             }
+            if let email, let why = UserStore.emailProblem(email) { throw CommandFailure(message: "--email: \(why)") }
             let password = try PasswordInput.read(prompt: "Password for \(name): ")
             try PasswordRule.check(password, minimumScore: configuration.passwordMinScore, userWords: [name, firstName, lastName])
             let id = try users.add(username: name, firstName: firstName, lastName: lastName, scopes: scopes, password: hasher.hash(password))
             audit.record("user_added", username: name, address: "cli", detail: "scopes=\((["authenticated"] + scopes.filter { $0 != "authenticated" }).joined(separator: ","))")
+            if let email {
+                try users.setConfirmedEmail(username: name, email)
+                audit.record("email_changed", username: name, address: "cli", detail: "confirmed=cli")
+            }
             print("added user \(name) (id \(id))")
         case "passwd":
             let name = try OptionParser(rest).singlePositional("user passwd NAME")
@@ -58,6 +64,16 @@ enum UserCommand {
             let scopes = try users.changeScopes(username: name, add: add, remove: remove)
             audit.record("scope_changed", username: name, address: "cli", detail: "scopes=\(scopes.joined(separator: ","))")
             print("\(name): \(scopes.joined(separator: " "))")
+        case "email":
+            guard rest.count == 2, !rest[0].hasPrefix("-") else { throw UsageError(message: "usage: user email NAME ADDRESS") }
+            let stored: String
+            do {
+                stored = try users.setConfirmedEmail(username: rest[0], rest[1])
+            } catch let failure as UserStore.EmailFailure {
+                throw CommandFailure(message: failure.description)
+            }
+            audit.record("email_changed", username: rest[0], address: "cli", detail: "confirmed=cli")
+            print("\(rest[0]): email \(stored) (confirmed)")
         case "list":
             try list(users, rest)
         case "remove":
