@@ -14,6 +14,8 @@ extension Configuration {
             ("SESSION_COOKIE_NAME", sessionCookieName),
             ("SESSION_MAX_AGE", String(sessionMaxAge)),
             ("SESSION_ABSOLUTE_MAX_AGE", String(sessionAbsoluteMaxAge)),
+            ("SESSION_CACHE_SIZE", String(sessionCacheSize)),
+            ("SESSION_CACHE_TTL", String(sessionCacheTTL)),
             ("COOKIE_SECURE", cookieSecure.description),
             ("PBKDF2_ITERATIONS", String(pbkdf2Iterations)),
             ("LOGIN_FAILURE_LIMIT", String(loginFailureLimit)),

@@ -123,6 +123,8 @@ extension Configuration {
             sessionCookieName: cookieName,
             sessionMaxAge: idle,
             sessionAbsoluteMaxAge: absolute,
+            sessionCacheSize: try number("SESSION_CACHE_SIZE", 10000, 1...1_000_000, "a whole number of entries"),
+            sessionCacheTTL: try number("SESSION_CACHE_TTL", 30, 0...3600, seconds),
             cookieSecure: cookieSecure,
             pbkdf2Iterations: try number(
                 "PBKDF2_ITERATIONS", 600_000, 1000...10_000_000, "a whole number of iterations"),

@@ -24,6 +24,10 @@ public struct Configuration: Sendable, Equatable {
     public var sessionMaxAge: Int
     /// Hard cap on a session's life from login, in seconds (`SESSION_ABSOLUTE_MAX_AGE`).
     public var sessionAbsoluteMaxAge: Int
+    /// Session lookups each worker process keeps (`SESSION_CACHE_SIZE`).
+    public var sessionCacheSize: Int
+    /// Seconds a cached session lookup may be reused (`SESSION_CACHE_TTL`); 0 turns the cache off.
+    public var sessionCacheTTL: Int
     /// When the session cookie is marked `Secure` (`COOKIE_SECURE`).
     public var cookieSecure: CookieSecureMode
     /// PBKDF2 iterations for new and upgraded password hashes (`PBKDF2_ITERATIONS`).
@@ -80,6 +84,8 @@ public struct Configuration: Sendable, Equatable {
         sessionCookieName: String = "session",
         sessionMaxAge: Int = 3600,
         sessionAbsoluteMaxAge: Int = 86400,
+        sessionCacheSize: Int = 10000,
+        sessionCacheTTL: Int = 30,
         cookieSecure: CookieSecureMode = .auto,
         pbkdf2Iterations: Int = 600_000,
         loginFailureLimit: Int = 5,
@@ -109,6 +115,8 @@ public struct Configuration: Sendable, Equatable {
         self.sessionCookieName = sessionCookieName
         self.sessionMaxAge = sessionMaxAge
         self.sessionAbsoluteMaxAge = sessionAbsoluteMaxAge
+        self.sessionCacheSize = sessionCacheSize
+        self.sessionCacheTTL = sessionCacheTTL
         self.cookieSecure = cookieSecure
         self.pbkdf2Iterations = pbkdf2Iterations
         self.loginFailureLimit = loginFailureLimit
@@ -152,7 +160,7 @@ public struct Configuration: Sendable, Equatable {
     static let knownKeys: Set<String> = Set([
         "DATABASE_URL", "DATABASE_TIMEOUT", "DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "DB_NAME",
         "SECRET_KEY", "LISTEN", "WORKER_PROCESSES", "WORKERS", "SESSION_COOKIE_NAME",
-        "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
+        "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "SESSION_CACHE_SIZE", "SESSION_CACHE_TTL", "COOKIE_SECURE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT",
         "REAUTH_WINDOW", "REGISTRATION", "PASSWORD_MIN_SCORE", "AUDIT_RETENTION", "TEMPLATES_DIR", "TRUSTED_PROXIES", "METRICS_ALLOW",
         "MFA_REQUIRED", "PUBLIC_URL", "COOKIE_DOMAIN", "REDIRECT_HOSTS",

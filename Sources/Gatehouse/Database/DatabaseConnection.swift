@@ -199,6 +199,29 @@ public final class DatabaseConnection {
         return read(kept!)
     }
 
+    /// Payloads of the notifications (`LISTEN`) that arrived on this connection, waiting up
+    /// to `seconds` for the first; `nil` when the connection is closed or lost, for the
+    /// caller to reconnect and listen again.
+    public func notifications(waitingUpTo seconds: Double) -> [String]? {
+        guard let connection = handle, PQstatus(connection) == CONNECTION_OK else { return nil }
+        var payloads: [String] = []
+        func drain() {
+            while let note = PQnotifies(connection) {
+                payloads.append(String(cString: note.pointee.extra))
+                PQfreemem(note)
+            }
+        }
+        drain()
+        if payloads.isEmpty, Self.wait(for: PQsocket(connection), writing: false, until: MonotonicClock.now() + seconds) {
+            guard PQconsumeInput(connection) == 1, PQstatus(connection) == CONNECTION_OK else {
+                close()
+                return nil
+            }
+            drain()
+        }
+        return payloads
+    }
+
     /// Waits until `socket` is readable (or writable, with `writing`).
     /// - Returns: `false` once `deadline` (monotonic seconds) has passed.
     private static func wait(for socket: Int32, writing: Bool, until deadline: Double) -> Bool {

@@ -145,6 +145,7 @@ public enum Migrations {
             CREATE INDEX IF NOT EXISTS passkey_challenge_expires_idx ON passkey_challenge (expires_at);
             """),
         mail,
+        sessionCache,
     ]
 
     /// The newest version this build knows.

@@ -50,7 +50,7 @@ struct ConfigurationValidationTests {
     }
 
     @Test(arguments: [
-        "WORKER_PROCESSES", "WORKERS", "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "PBKDF2_ITERATIONS",
+        "WORKER_PROCESSES", "WORKERS", "SESSION_MAX_AGE", "SESSION_ABSOLUTE_MAX_AGE", "SESSION_CACHE_SIZE", "PBKDF2_ITERATIONS",
         "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_WINDOW", "LOGIN_IP_LIMIT", "LOGIN_USER_LIMIT", "DB_PORT",
     ])
     func integerKeysRejectBadValues(key: String) {
@@ -68,6 +68,20 @@ struct ConfigurationValidationTests {
         #expect(ConfigFixtures.error(["PBKDF2_ITERATIONS": "10000001"])?.key == "PBKDF2_ITERATIONS")
         #expect(ConfigFixtures.error(["DB_PORT": "70000"])?.key == "DB_PORT")
         #expect(ConfigFixtures.error(["WORKERS": "1024", "WORKER_PROCESSES": "64", "DB_PORT": "5432,5433"]) == nil)
+    }
+
+    @Test func sessionCacheKeys() throws {
+        let defaults = try ConfigFixtures.load(["SECRET_KEY": secret])
+        #expect(defaults.sessionCacheSize == 10000)
+        #expect(defaults.sessionCacheTTL == 30)
+        let off = try ConfigFixtures.load(["SECRET_KEY": secret, "SESSION_CACHE_TTL": "0", "SESSION_CACHE_SIZE": "5"])
+        #expect(off.sessionCacheTTL == 0)
+        #expect(off.sessionCacheSize == 5)
+        for value in ["abc", "-1", "+5", "1.5", "3601", "99999999999999999999999"] {
+            #expect(ConfigFixtures.error(["SESSION_CACHE_TTL": value])?.key == "SESSION_CACHE_TTL", "\(value)")
+        }
+        #expect(ConfigFixtures.error(["SESSION_CACHE_SIZE": "1000001"])?.message
+            == #"expected a whole number of entries from 1 to 1000000, got "1000001""#)
     }
 
     @Test func databaseTimeout() throws {
