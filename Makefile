@@ -6,7 +6,7 @@ SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 # shared objects fewer (~2.5 MB less resident per process, three processes) and starts faster.
 RELEASE_FLAGS := -c release --static-swift-stdlib
 
-.PHONY: help deps build run test bench fuzz faults soak clean deb deb-test
+.PHONY: help deps build run test bench fuzz faults soak screenshots clean deb deb-test
 
 help:
 	@echo "make run    build, start PostgreSQL + Gatehouse + nginx on http://127.0.0.1:$${PORT:-8080}/"
@@ -15,6 +15,7 @@ help:
 	@echo "make fuzz   libFuzzer targets, FUZZ_SECONDS (60) each"
 	@echo "make faults scripted faults (worker kill, database stop and freeze, reload, drain, two instances)"
 	@echo "make soak   SOAK_MINUTES (10) of mixed load at ~70% capacity"
+	@echo "make screenshots  the browser tests' pages the README shows, into docs/screenshots/"
 	@echo "make deb    the Debian package .build/gatehouse_<version>-1_<arch>.deb (docs/packaging.md)"
 	@echo "make deb-test  install it in a Debian 12 chroot, sign in through nginx, purge"
 
@@ -52,6 +53,10 @@ deb: deps
 
 deb-test: deb
 	@scripts/deb-test.sh
+
+screenshots:
+	@scripts/install-deps.sh --tests
+	@scripts/screenshots.sh
 
 clean:
 	rm -rf .build .run
