@@ -48,10 +48,12 @@ soak: build
 	@scripts/install-deps.sh wrk
 	@scripts/soak.sh
 
-deb: deps
+deb:
+	@scripts/install-deps.sh dpkg-dev lintian
 	@RELEASE_FLAGS="$(RELEASE_FLAGS)" scripts/deb.sh
 
 deb-test: deb
+	@scripts/install-deps.sh debootstrap
 	@scripts/deb-test.sh
 
 screenshots:

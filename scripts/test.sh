@@ -27,4 +27,12 @@ export GATEHOUSE_TEST_PGHOST="$cluster" GATEHOUSE_TEST_PGPORT="$pg_port" GATEHOU
 export GATEHOUSE_BIN="$root/$(swift build --show-bin-path | sed "s|^$root/||")/gatehouse"
 swift test --skip-build -Xswiftc -warnings-as-errors 2>&1 | tee "$cluster/test.log" | grep -Ev '^(Test Case|Test Suite).*(started|passed)' 
 status=${PIPESTATUS[0]}
+
+# The Debian package installed in a Debian 12 chroot (scripts/deb-test.sh, ~2 minutes): when
+# its cached root exists, or with DEB_TEST=1 (which makes it once, from a Debian mirror).
+if [[ -f .build/deb-test/base/.complete || ${DEB_TEST:-} == 1 ]]; then
+    { scripts/install-deps.sh dpkg-dev lintian debootstrap && scripts/deb.sh && scripts/deb-test.sh; } || status=1
+else
+    echo "deb-test: NOT RUN: no cached Debian 12 root in .build/deb-test/base; run make deb-test or DEB_TEST=1 make test (needs a Debian mirror)"
+fi
 exit "$status"
