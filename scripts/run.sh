@@ -73,6 +73,13 @@ for _ in $(seq 100); do [ -S "$run/gatehouse.sock" ] && break; sleep 0.05; done
 scripts/nginx.sh start "$run/nginx" "$port" "unix:$run/gatehouse.sock"
 echo "Gatehouse is running (logs: .run/gatehouse.log). Ctrl-C stops it."
 echo "http://127.0.0.1:$port/"
+# Where mail goes: SMTP_URL when set (password masked), else .eml files in MAIL_DIR.
+smtp_url=$("$bin" check-config | sed -n 's/^SMTP_URL=//p')
+if [ -n "$smtp_url" ]; then
+    echo "mail is sent through $smtp_url"
+else
+    echo "mail is written as .eml files to $("$bin" check-config | sed -n 's/^MAIL_DIR=//p') (SMTP_URL is empty)"
+fi
 # Stay in the foreground until the responder ends, a signal arrives, or the parent (make)
 # is gone: `kill <make's pid>` does not reach this script, so watch for it.
 while kill -0 "$responder" 2>/dev/null && kill -0 "$parent" 2>/dev/null; do
