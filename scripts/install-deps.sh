@@ -14,6 +14,8 @@ if [ "${1:-}" = "--tests" ]; then
     test_packages+=(spawn-fcgi fcgiwrap apache2)
     # oathtool: an independent TOTP implementation the second-factor tests compare with.
     test_packages+=(oathtool)
+    # A real SMTP server for the mail tests (scripts/smtp-sink.py).
+    test_packages+=(python3-aiosmtpd)
 fi
 wanted=(
     libfcgi-dev libfcgi-bin   # libfcgi (fcgiapp.h, libfcgi.so) and cgi-fcgi
@@ -21,6 +23,7 @@ wanted=(
     libzxcvbn-dev             # zxcvbn-c: password strength (runtime package: libzxcvbn0)
     libfido2-dev              # libfido2: passkey (WebAuthn) signature checks
     libqrencode-dev           # libqrencode: the TOTP enrolment QR code (runtime: libqrencode4)
+    libcurl4-openssl-dev      # libcurl: hands mail to SMTP_URL (runtime: libcurl4)
     postgresql-15             # initdb, pg_ctl, psql for the private clusters
     nginx-light               # the web server in front (auth_request included)
     sass-stylesheets-bulma    # /usr/share/bulma/css/bulma.min.css
