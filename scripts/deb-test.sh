@@ -32,6 +32,18 @@ if [[ ! -f "$cache/.complete" ]]; then
     touch "$cache/.complete"
 fi
 
+# A package Depends the cached root lacks (a library added since it was made): from the mirror.
+missing=()
+for package in $(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/(.*)//; s/ //g'); do
+    chroot "$cache" dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    step "adding ${missing[*]} to the cached root (needs $mirror)"
+    chroot "$cache" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends ${missing[*]} >/dev/null && apt-get clean"
+fi
+
 step "a fresh copy of the clean root"
 mounted=()
 pids_file=""
@@ -99,6 +111,10 @@ step "gatehouse serve as gatehouse.service runs it"
 unit=$work/lib/systemd/system/gatehouse.service
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 workdir=$(sed -n 's/^WorkingDirectory=//p' "$unit")
+# StateDirectory=: each directory under /var/lib, made and owned as systemd would.
+for state in $(sed -n 's/^StateDirectory=//p' "$unit"); do
+    in_root install -d -m 0750 -o gatehouse -g gatehouse "/var/lib/$state"
+done
 in_root sh -c "install -d -m 0750 -o gatehouse -g gatehouse /run/gatehouse && cd $workdir && \
     umask 0007 && GNUTLS_NO_IMPLICIT_INIT=1 setpriv --reuid gatehouse --regid gatehouse --init-groups \
     $exec_start > /var/log/gatehouse-test.log 2>&1 & echo \$! > /run/gatehouse-test.pid"
@@ -158,6 +174,7 @@ rm -rf "$work/var/www/private"
 snapshot > "$work/../after.txt"
 if ! diff "$work/../before.txt" "$work/../after.txt"; then fail "the purge left files (above)"; fi
 in_root getent passwd gatehouse && fail "the gatehouse user is left"
+[[ -e $work/var/lib/gatehouse ]] && fail "/var/lib/gatehouse is left"
 in_root getent group gatehouse && fail "the gatehouse group is left"
 [[ $(in_root runuser -u postgres -- psql -XAtqc "SELECT count(*) FROM pg_database WHERE datname = 'gatehouse'") == 1 ]] \
     || fail "the database is gone"
