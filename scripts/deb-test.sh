@@ -149,6 +149,10 @@ jar=$(mktemp)
 trap 'rm -f "$jar"; cleanup' EXIT
 status=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$base/private/")
 [[ $status == "303 $base/auth?next=/private/" ]] || fail "unsigned /private/: $status"
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Auth-User: admin" -H "Remote-User: admin" "$base/private/")
+[[ $status == 303 ]] || fail "forged identity headers let an unsigned request in: $status"
+[[ $(in_root stat -c '%a %U:%G' /run/gatehouse/gatehouse.sock) == "660 gatehouse:gatehouse" ]] \
+    || fail "the socket is not 0660 gatehouse:gatehouse"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/static/bulma.min.css") == 200 ]] || fail "bulma.min.css"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/static/gatehouse.css") == 200 ]] || fail "gatehouse.css"
 form=$(curl -s -c "$jar" -b "$jar" "$base/auth?next=/private/")
