@@ -28,6 +28,9 @@ public final class Application: Sendable {
     let publicOrigin: WebOrigin?
     /// This process's counters for `/metrics`.
     public let metrics: Metrics
+    /// This process's session lookups (`nil` with SESSION_CACHE_TTL=0); used only while
+    /// `SessionCacheListener` runs, which `Server.run` starts.
+    let sessionCache: SessionCache?
     private let router: Router
 
     /// Builds the application and its routes.
@@ -35,6 +38,9 @@ public final class Application: Sendable {
         self.configuration = configuration
         self.templates = templates
         self.metrics = metrics
+        sessionCache = configuration.sessionCacheTTL == 0 ? nil
+            : SessionCache(capacity: configuration.sessionCacheSize, ttl: configuration.sessionCacheTTL,
+                           invalidation: metrics.sessionInvalidation)
         trustedProxies = configuration.trustedProxies.compactMap(AddressRange.init)
         metricsAllow = configuration.metricsAllow.compactMap(AddressRange.init)
         csrfKey = OpenSSL.HMACKey(configuration.secretKey)
@@ -112,6 +118,12 @@ public final class Application: Sendable {
             response.headers.append(Response.strictTransportSecurity)
         }
         if request.method == "HEAD" { response.body = [] }
+        // Every change to a session or user (sign-out, revocations, passwords, scopes,
+        // factors, admin actions) is a POST: whatever it committed, no worker of this
+        // instance answers from what it cached before, from before this answer is sent.
+        if request.method != "GET", request.method != "HEAD", sessionCache != nil {
+            metrics.sessionInvalidation.everythingChanged()
+        }
         metrics.recordRequest(route: routeLabel, status: response.status.code, seconds: MonotonicClock.now() - started)
         return response
     }

@@ -45,6 +45,7 @@ public enum Server {
         let pool = WorkerPool(application: application, listener: listener)
         pool.start(count: configuration.workers, standby: HashingPool.shared.capacity)
         MaintenanceThread.start(configuration: configuration)
+        if let cache = application.sessionCache { SessionCacheListener.start(cache: cache, configuration: configuration) }
         MailSender.start(configuration: configuration, metrics: application.metrics)
         Log.event("serve_started", ["listen": "\(configuration.listen)", "workers": String(configuration.workers)])
         if let ready {

@@ -31,7 +31,13 @@ public final class Metrics: Sendable {
         static let latencyMicroseconds = latencyCount + 1
         static let mail = latencyMicroseconds + 1  // + MailOutcome
         static let requests = mail + MailOutcome.allCases.count  // + route × statuses.count + status
-        static let count = requests + routes.count * statuses.count
+        static let cacheHits = requests + routes.count * statuses.count
+        static let cacheMisses = cacheHits + 1
+        static let cacheInvalidations = cacheMisses + 1
+        static let listenerReconnects = cacheInvalidations + 1
+        /// `SessionInvalidation`'s generations: all changes, drop-everything, then per-user slots.
+        static let generations = listenerReconnects + 1
+        static let count = generations + SessionInvalidation.generationCount
 
         static func request(route: Int, status: Int) -> Int {
             requests + route * statuses.count + status
@@ -99,6 +105,11 @@ public final class Metrics: Sendable {
         counters.add(Index.databaseConnects)
     }
 
+    /// The session cache's counters and generations, in the block every worker maps.
+    var sessionInvalidation: SessionInvalidation {
+        SessionInvalidation(counters: counters, base: Index.generations, hits: Index.cacheHits)
+    }
+
     /// The Prometheus text exposition of every counter, plus `liveSessions` when known
     /// and `threadsPerWorker` (WORKERS).
     func exposition(liveSessions: Int?, threadsPerWorker: Int, mailWaiting: Int? = nil) -> String {
@@ -138,6 +149,14 @@ public final class Metrics: Sendable {
         out += "gatehouse_workers \(max(1, counters[Index.workersRunning]))\n"
         out += "# HELP gatehouse_worker_threads Responder threads in each worker process (WORKERS).\n# TYPE gatehouse_worker_threads gauge\n"
         out += "gatehouse_worker_threads \(threadsPerWorker)\n"
+        let cache = [("hits", "Session lookups answered from a worker's cache.", Index.cacheHits),
+                     ("misses", "Session lookups that went to the database.", Index.cacheMisses),
+                     ("invalidations", "Changes that invalidated cached session lookups.", Index.cacheInvalidations),
+                     ("listener_reconnects", "Session cache change listener (re)connections.", Index.listenerReconnects)]
+        for (name, help, index) in cache {
+            out += "# HELP gatehouse_session_cache_\(name)_total \(help)\n# TYPE gatehouse_session_cache_\(name)_total counter\n"
+            out += "gatehouse_session_cache_\(name)_total \(counters[index])\n"
+        }
         if let liveSessions {
             out += "# HELP gatehouse_sessions_live Sessions not yet expired.\n# TYPE gatehouse_sessions_live gauge\n"
             out += "gatehouse_sessions_live \(liveSessions)\n"

@@ -7,7 +7,14 @@ extension RequestContext {
             resolvedSession = .some(nil)
             return nil
         }
-        let found = sessionLookup == nil ? try sessionStore.lookup(presented) : try lookUpInStandIn(presented)
+        let found: SessionStore.Found?
+        if sessionLookup != nil {
+            found = try lookUpInStandIn(presented)
+        } else if let cache = application.sessionCache {
+            found = try cache.lookup(presented, in: sessionStore)
+        } else {
+            found = try sessionStore.lookup(presented)
+        }
         resolvedSession = .some(found)
         return found
     }

@@ -48,7 +48,9 @@ public struct SessionStore {
                    s.factors, extract(epoch FROM now() - s.authenticated_at)::int,
                    CASE WHEN $4::bool THEN EXISTS (SELECT 1 FROM totp_factor f
                         WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)
-                        OR EXISTS (SELECT 1 FROM passkey p WHERE p."user" = u.id) ELSE false END
+                        OR EXISTS (SELECT 1 FROM passkey p WHERE p."user" = u.id) ELSE false END,
+                   extract(epoch FROM least(s.expires_at - make_interval(secs => $2::int / 2),
+                                            s.created_at + make_interval(secs => $3::int)) - now())::float8
             FROM session s JOIN users u ON u.id = s."user"
             WHERE s.token = $1 AND s.expires_at > now()
               AND s.created_at > now() - make_interval(secs => $3::int)
@@ -72,24 +74,31 @@ public struct SessionStore {
     /// pushed forward only when less than half of it is left, so an active session is
     /// written at most once per maxAge/2.
     public func lookup(_ token: SessionToken) throws(DatabaseError) -> Found? {
+        try timedLookup(token)?.found
+    }
+
+    /// `lookup`, with the seconds for which its answer may be reused (`SessionCache`):
+    /// until the idle expiry would need sliding or the absolute one ends it; 0 when stale.
+    func timedLookup(_ token: SessionToken) throws(DatabaseError) -> (found: Found, reusableFor: Double)? {
         let maxAgeText = String(maxAge)
         // Typed as the call takes it: a [String] passed as [String?] is converted element
         // by element, through a dynamic cast, on every request.
         let parameters: [String?] = [token.storageKey, maxAgeText, String(absoluteMaxAge), checksFactor ? "t" : "f"]
         // Read in place: only the columns a request uses become strings.
-        let read = try database.execute(SessionStore.lookupStatement, parameters) { row -> (found: Found, stale: Bool)? in
+        let read = try database.execute(SessionStore.lookupStatement, parameters) { row -> (found: Found, stale: Bool, reusableFor: Double)? in
             guard let row, let sessionID = row.int(0), let userID = row.int(1), let username = row.string(2) else { return nil }
             let scopes = row.withBytes(5) { ScopeList.scopes(json: $0) } ?? []
             let user = User(id: userID, username: username, firstName: row.string(3), lastName: row.string(4), scopes: scopes)
             let found = Found(sessionID: sessionID, user: user, factors: row.int(7) ?? 1, authenticatedAgo: row.int(8) ?? 0,
                               hasFactor: row.bool(9))
-            return (found, row.bool(6))
+            return (found, row.bool(6), row.string(10).flatMap(Double.init) ?? 0)
         }
         guard let read else { return nil }
         if read.stale {
             _ = try database.execute(SessionStore.slideStatement, [String(read.found.sessionID), maxAgeText])
+            return (read.found, 0)
         }
-        return read.found
+        return (read.found, max(0, read.reusableFor))
     }
 
     /// Stores a new session for `userID` under `token`, which proved `factors` (1 or 2) now.
