@@ -77,7 +77,7 @@ public final class Application: Sendable {
         let match = router.match(method: request.method, path: request.path)
         var kind = Router.Kind.browser
         switch match {
-        case .found(let route): kind = route.kind
+        case .found(let route, _): kind = route.kind
         case .methodNotAllowed(_, let pathKind): kind = pathKind
         case .notFound: break
         }
@@ -95,8 +95,8 @@ public final class Application: Sendable {
             case .methodNotAllowed(let allowed, _):
                 response = refusal(HTTPError(.methodNotAllowed, "This page does not accept \(request.method)."), kind, context)
                 response.headers.append(("Allow", allowed.joined(separator: ", ")))
-            case .found(let route):
-                routeLabel = request.path
+            case .found(let route, let pattern):
+                routeLabel = pattern
                 if route.kind == .browser, let setup = FactorEnrolment.redirect(&context) {
                     response = setup
                 } else {

@@ -1,4 +1,6 @@
-/// Maps a method and an exact path to a handler; answers 404 and 405 itself.
+/// Maps a method and a path to a handler; answers 404 and 405 itself. A path is exact,
+/// or ends in `/*`: then it matches one more non-empty segment (a link's token, read by
+/// the handler from the request path), and `/metrics` counts it under the pattern.
 public struct Router: Sendable {
     /// A handler: gets the request context, returns a response or throws `HTTPError`.
     public typealias Handler = @Sendable (inout RequestContext) throws -> Response
@@ -24,7 +26,8 @@ public struct Router: Sendable {
 
     /// The outcome of a lookup.
     public enum Match {
-        case found(Route)
+        /// `pattern` is the registered path: the request's own, or the one ending in `/*`.
+        case found(Route, pattern: String)
         case notFound
         /// The path exists for other methods; `kind` is the path's (machine when all its
         /// routes are).
@@ -46,13 +49,21 @@ public struct Router: Sendable {
 
     /// Finds the route for a request; `HEAD` is served by the `GET` handler.
     public func match(method: String, path: String) -> Match {
-        guard let methods = routes[path] else { return .notFound }
+        let pattern = routes[path] != nil ? path : Self.tokenPattern(of: path)
+        guard let pattern, let methods = routes[pattern] else { return .notFound }
         if let route = methods[method] ?? (method == "HEAD" ? methods["GET"] : nil) {
-            return .found(route)
+            return .found(route, pattern: pattern)
         }
         let kind: Kind = methods.values.contains { $0.kind == .browser } ? .browser : .machine
         // HEAD is answered wherever GET is, so Allow says so.
         let allowed = methods["GET"] != nil && methods["HEAD"] == nil ? Array(methods.keys) + ["HEAD"] : Array(methods.keys)
         return .methodNotAllowed(allowed: allowed.sorted(), kind: kind)
+    }
+
+    /// `/a/b/TOKEN` → `/a/b/*`; nil when the last segment is empty or the path has none.
+    private static func tokenPattern(of path: String) -> String? {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex,
+              path.index(after: slash) != path.endIndex else { return nil }
+        return path[...slash] + "*"
     }
 }

@@ -92,4 +92,27 @@ struct RouterTests {
         #expect(malformed.status == .seeOther)
         #expect(pipeline.sessions.lookups.count == 3)
     }
+
+    @Test("A path ending in /* matches one non-empty last segment, and only that")
+    func tokenSegment() {
+        var router = Router()
+        router.add("GET", "/auth/reset/*") { _ in Response(status: .ok) }
+        router.add("POST", "/auth/reset/*") { _ in Response(status: .ok) }
+        guard case .found(_, let pattern) = router.match(method: "GET", path: "/auth/reset/abc_DEF-123") else {
+            Issue.record("a token path did not match")
+            return
+        }
+        #expect(pattern == "/auth/reset/*")
+        for path in ["/auth/reset/", "/auth/reset", "/auth/reset/a/b", "/auth/resetx/a", "/*"] {
+            guard case .notFound = router.match(method: "GET", path: path) else {
+                Issue.record("\(path) matched")
+                continue
+            }
+        }
+        guard case .methodNotAllowed(let allowed, _) = router.match(method: "PUT", path: "/auth/reset/t") else {
+            Issue.record("PUT was not refused")
+            return
+        }
+        #expect(allowed == ["GET", "HEAD", "POST"])
+    }
 }
