@@ -17,11 +17,12 @@ connection count) are tab-separated; their columns are named in AGGREGATE_HEADER
 import argparse
 import sys
 
-# ------------------------------------------------------------------ the targets (issue 6)
+# ------------------------------------------------------------------ the targets (issues 6 and 20)
 
-# Signed-in `GET /` and `GET /auth/check` against the floor's signed-in `GET /`.
-PAGE_RPS_VS_FLOOR = 0.9       # req/s at least this times the floor's
-PAGE_P99_VS_FLOOR = 1.5       # p99 at most this times the floor's
+# Signed-in `GET /` and `GET /auth/check` against the floor's signed-in `GET /` (issue 20:
+# the session cache brings them close to the responder that touches no database).
+PAGE_RPS_VS_FLOOR = 1.8       # req/s at least this times the floor's
+PAGE_P99_VS_FLOOR = 1         # p99 at most this times the floor's (no higher)
 PBKDF2_VS_BOUND = 0.7         # Gatehouse's hashes/s against the hardware bound
 SIGN_INS_VS_CORES_PBKDF2 = 0.9  # sign-ins/s against cores × Gatehouse's hashes/s
 STORM_P99_VS_IDLE = 2         # page-view p99 during sign-ins against idle
@@ -347,7 +348,7 @@ def render_markdown(figures):
         f"`gatehouse serve` answered `/healthz` (over FastCGI, database up) **{c['startup_ms']} ms** after exec "
         f"(median of {c['startup_runs']} starts: {c['startup_all']} ms).",
         "",
-        "## Targets of issue 6",
+        "## Targets (issues 6 and 20)",
         "",
     ] + render_targets(figures)
     return out

@@ -44,5 +44,23 @@ class ReportMatchesTheAwkReport(unittest.TestCase):
         self.assertEqual(report.chart_data(self.figures("mean")), lines("chart.dat"))
 
 
+class IssueTwentyTargets(unittest.TestCase):
+    """Signed-in pages: req/s at least 1.8× the floor's and p99 no higher than the floor's."""
+
+    def targets(self, rps, p99):
+        row = lambda scenario, target, rps, p99: [scenario, target, "8", "1", str(rps), "1", str(p99), "9",
+                                                  "1000", "0", "0", "0", "-", "1000", "3", "1", "0"]
+        runs = [row("home", "floor", 1000, 10), row("home", "gatehouse", rps, p99)]
+        figures = report.Figures(runs, {"connections": "8", "startup_ms": "10"})
+        return [line for line in report.render_targets(figures) if "GET / signed in c=8" in line]
+
+    def test_met_at_the_bounds(self):
+        self.assertEqual(self.targets(1800, 10), ["  - GET / signed in c=8: 1.80× req/s, 1.00× p99 — **met**"])
+
+    def test_missed_just_below_or_above(self):
+        self.assertIn("**missed**", self.targets(1799, 10)[0])
+        self.assertIn("**missed**", self.targets(2500, 10.1)[0])
+
+
 if __name__ == "__main__":
     unittest.main()
