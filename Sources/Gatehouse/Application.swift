@@ -10,6 +10,8 @@ public final class Application: Sendable {
     public let configuration: Configuration
     /// Templates parsed once at start.
     public let templates: TemplateLibrary
+    /// `templates/mail/`, parsed once at start.
+    public let mailTemplates: MailTemplates
     /// TRUSTED_PROXIES, parsed once.
     let trustedProxies: [AddressRange]
     /// METRICS_ALLOW, parsed once.
@@ -34,9 +36,11 @@ public final class Application: Sendable {
     private let router: Router
 
     /// Builds the application and its routes.
-    public init(configuration: Configuration, templates: TemplateLibrary, metrics: Metrics = Metrics()) {
+    public init(configuration: Configuration, templates: TemplateLibrary, mailTemplates: MailTemplates = MailTemplates(),
+                metrics: Metrics = Metrics()) {
         self.configuration = configuration
         self.templates = templates
+        self.mailTemplates = mailTemplates
         self.metrics = metrics
         sessionCache = configuration.sessionCacheTTL == 0 ? nil
             : SessionCache(capacity: configuration.sessionCacheSize, ttl: configuration.sessionCacheTTL,
@@ -54,10 +58,11 @@ public final class Application: Sendable {
         self.router = router
     }
 
-    /// Loads templates from `TEMPLATES_DIR` and builds the application.
+    /// Loads templates from `TEMPLATES_DIR` (mail from its `mail/`) and builds the application.
     /// - Throws: `TemplateError` naming the file and line of a syntax error.
     public convenience init(configuration: Configuration, metrics: Metrics = Metrics()) throws(TemplateError) {
-        self.init(configuration: configuration, templates: try TemplateLibrary(directory: configuration.templatesDir), metrics: metrics)
+        self.init(configuration: configuration, templates: try TemplateLibrary(directory: configuration.templatesDir),
+                  mailTemplates: try MailTemplates(directory: configuration.mailTemplatesDir), metrics: metrics)
     }
 
     /// Answers one request.

@@ -1,4 +1,9 @@
 extension Configuration {
+    /// Where the mail templates are: `mail/` in TEMPLATES_DIR.
+    public var mailTemplatesDir: String {
+        (templatesDir.hasSuffix("/") ? templatesDir : templatesDir + "/") + "mail"
+    }
+
     /// Longest RESET_MAX_AGE accepted: a week.
     static let maximumResetAge = 604_800
 

@@ -7,26 +7,26 @@ import Darwin
 #endif
 
 extension TemplateLibrary {
-    /// Loads and parses every `*.html` file in `directory` (not its subdirectories);
-    /// `login.html` becomes template `login`.
+    /// Loads and parses every `*.html` file (or `*<suffix>`) in `directory` (not its
+    /// subdirectories); `login.html` becomes template `login`.
     ///
     /// Uses POSIX calls rather than Foundation, which the library does not link.
     /// - Throws: `TemplateError` for an unreadable directory or file, a file that is
     ///   not UTF-8, or the first syntax error in file-name order, with `file` set to
     ///   the file's path.
-    public init(directory: String) throws(TemplateError) {
+    public init(directory: String, suffix: String = ".html") throws(TemplateError) {
         var templates: [String: Template] = [:]
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        for fileName in try Self.templateFileNames(in: directory) {
+        for fileName in try Self.templateFileNames(in: directory, suffix: suffix) {
             let path = prefix + fileName
             let source = try Self.readTemplateFile(path)
-            templates[String(fileName.dropLast(".html".count))] = try Template(source: source, name: path)
+            templates[String(fileName.dropLast(suffix.count))] = try Template(source: source, name: path)
         }
         self.init(templates: templates)
     }
 
-    /// The sorted names of the visible `*.html` entries of `directory`.
-    private static func templateFileNames(in directory: String) throws(TemplateError) -> [String] {
+    /// The sorted names of the visible `*<suffix>` entries of `directory`.
+    private static func templateFileNames(in directory: String, suffix: String) throws(TemplateError) -> [String] {
         guard let stream = opendir(directory) else {
             throw TemplateError(file: directory, line: 0, message: "cannot open template directory: \(systemError())")
         }
@@ -36,7 +36,7 @@ extension TemplateLibrary {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if name.hasSuffix(".html"), !name.hasPrefix("."), name.utf8.count > ".html".utf8.count {
+            if name.hasSuffix(suffix), !name.hasPrefix("."), name.utf8.count > suffix.utf8.count {
                 names.append(name)
             }
         }

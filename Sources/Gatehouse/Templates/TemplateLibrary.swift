@@ -5,7 +5,7 @@
 /// template is compiled here with the partials and parents it names expanded in
 /// place (see `TemplateCompiler`), and a missing partial renders as nothing.
 public struct TemplateLibrary: Sendable {
-    private let templates: [String: Template]
+    let templates: [String: Template]
     private let programs: [String: TemplateProgram]
 
     /// Wraps already-parsed templates, keyed by the name partials use.

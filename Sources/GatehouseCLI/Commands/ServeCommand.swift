@@ -12,7 +12,8 @@ enum ServeCommand {
         let metrics = workerSetting("METRICS").flatMap { Int32($0) }.map(Metrics.inherited) ?? Metrics()
         // A template syntax error stops start-up, naming file and line.
         guard let templates = StartupTemplates.load(configuration) else { return ExitStatus.config }
-        let application = Application(configuration: configuration, templates: templates, metrics: metrics)
+        let application = Application(configuration: configuration, templates: templates.pages, mailTemplates: templates.mail,
+                                      metrics: metrics)
         do {
             if workerSetting("") == "1" {
                 try Server.run(application: application, supervisor: workerSetting("SUPERVISOR").flatMap { Int32($0) },
