@@ -126,6 +126,10 @@ public final class Application: Sendable {
         // Every change to a session or user (sign-out, revocations, passwords, scopes,
         // factors, admin actions) is a POST: whatever it committed, no worker of this
         // instance answers from what it cached before, from before this answer is sent.
+        // Everything, not the changed user: a per-user mark at each change point would be
+        // a revocation bug for every new route that forgets one (the listener would catch
+        // it only within 100 ms), and POSTs are rare beside the lookups the cache serves.
+        // SameInstanceRevocationTests fails without this line.
         if request.method != "GET", request.method != "HEAD", sessionCache != nil {
             metrics.sessionInvalidation.everythingChanged()
         }
