@@ -1,12 +1,12 @@
 extension UserStore {
     /// What a search matches by prefix, case-insensitively; each has a `text_pattern_ops`
-    /// index (migration 7) so a prefix is an index range, not a scan of every user. The
-    /// full name makes "ada lov" work and covers the first name alone; once users have an
-    /// address, `"lower(email)"` here (and its index) is all the search needs.
+    /// index (migrations 7 and 10) so a prefix is an index range, not a scan of every user.
+    /// The full name makes "ada lov" work and covers the first name alone.
     static let searchedExpressions = [
         "lower(username)",
         "lower(coalesce(first_name, '') || ' ' || coalesce(last_name, ''))",
         "lower(last_name)",
+        "lower(email)",
     ]
 
     /// One page of users as `listing` asks.

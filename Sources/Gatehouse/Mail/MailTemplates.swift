@@ -4,6 +4,16 @@
 public enum MailKind: String, CaseIterable, Sendable {
     /// A password-reset link: `link`, `minutes`, `username`.
     case reset
+    /// A link that makes a new address the user's: `link`, `hours`, `username`.
+    case confirmEmail = "confirm_email"
+    /// To the address just replaced: `username`, `when`.
+    case emailChanged = "email_changed"
+    /// `username`, `when`.
+    case passwordChanged = "password_changed"
+    /// `change` (a sentence), `username`, `when`.
+    case factorChanged = "factor_changed"
+    /// `left` (codes), `username`, `when`.
+    case recoveryCodeUsed = "recovery_code_used"
 }
 
 /// `templates/mail/`, parsed once at start-up like the pages, rendered into `MailMessage`s.

@@ -39,6 +39,7 @@ enum AccountPage {
                 "last_used": passkey.lastUsedAt.map { .string($0) } ?? .null,
             ])
         })
+        for field in try emailValues(context, userID: user.id).fields { values[field.name] = field.value }
         if let error { values["error"] = .string(error) }
         return context.page("account", status: status, values)
     }
@@ -85,9 +86,13 @@ enum AccountPage {
             userWords: [user.username, user.firstName, user.lastName]) {
             return try render(&context, error: problem, status: .badRequest)
         }
-        try authenticator.users.setPassword(userID: user.id, HashingPool.shared.run { [hasher = authenticator.hasher] in hasher.hash(new) })
+        let hash = try HashingPool.shared.run { [hasher = authenticator.hasher] in hasher.hash(new) }
         let factors = try context.session()?.factors ?? 1
-        let ended = try SessionAdmin(database: context.database).revoke(username: user.username)
+        let ended = try context.database.transaction {
+            try authenticator.users.setPassword(userID: user.id, hash)
+            try Notices.passwordChanged(context, userID: user.id)
+            return try SessionAdmin(database: context.database).revoke(username: user.username)
+        }
         try context.startSession(userID: user.id, factors: factors)
         context.audit.record("password_changed", username: user.username, address: context.clientAddress,
                              detail: "sessions_ended=\(ended)")

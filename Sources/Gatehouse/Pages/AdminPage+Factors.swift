@@ -27,7 +27,13 @@ extension AdminPage {
         if target.has("super"), !admin.has("super") {
             throw GuardFailure.forbidden(required: "super")
         }
-        let removed = try SecondFactors(database: context.database).removeAll(userID: target.id)
+        let removed = try context.database.transaction {
+            let removed = try SecondFactors(database: context.database).removeAll(userID: target.id)
+            if removed.app || removed.passkeys > 0 || removed.recoveryCodes > 0 {
+                try Notices.factorChanged(context, userID: target.id, .allRemoved(by: "an administrator (\(admin.username))"))
+            }
+            return removed
+        }
         context.audit.record("mfa_reset", username: username, address: context.clientAddress,
                              detail: "by=\(admin.username) totp=\(removed.app ? "removed" : "none") "
                                  + "passkeys=\(removed.passkeys) recovery_codes=\(removed.recoveryCodes)")

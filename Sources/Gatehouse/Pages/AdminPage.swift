@@ -1,8 +1,8 @@
 /// `/admin` (scope `admin` or `super`): users and their scopes, editable, 50 a page with a
 /// prefix search; ending a user's sessions; each user's second factors, with a reset
-/// (`AdminPage+Factors`). Only `super` may grant or remove `super`.
+/// (`AdminPage+Factors`); each user's address, settable (`AdminPage+Email`). Only `super` may grant or remove `super`.
 enum AdminPage {
-    /// `GET /admin`: `q` (a username or name prefix) and `after`/`before` (a username).
+    /// `GET /admin`: `q` (a username, name or address prefix) and `after`/`before` (a username).
     static func show(_ context: inout RequestContext) throws -> Response {
         _ = try context.requireScope("admin") { $0.isAdmin }
         let query = context.request.queryItems
@@ -22,6 +22,7 @@ enum AdminPage {
         let page = try UserStore(database: context.database).page(listing)
         let counts = try SessionAdmin(database: context.database).liveCounts(userIDs: page.users.map(\.id))
         let factors = try SecondFactors(database: context.database).held(userIDs: page.users.map(\.id))
+        let emails = try UserStore(database: context.database).emails(userIDs: page.users.map(\.id))
         let canGrantSuper = admin.has("super")
         var values: TemplateObject = [
             "users": .list(page.users.map { user in
@@ -32,6 +33,8 @@ enum AdminPage {
                     "has_sessions": .bool((counts[user.id] ?? 0) > 0),
                     "is_self": .bool(user.id == admin.id),
                     "factors": factorValues(factors[user.id]),
+                    "email": emails[user.id].map { .string($0.address) } ?? .null,
+                    "email_confirmed": .bool(emails[user.id]?.confirmed ?? false),
                     "scopes": .list(user.scopes.map { scope in
                         .object([
                             "name": .string(scope),

@@ -39,7 +39,7 @@ enum ConfirmPage {
             guard needsCode else { return true }
             return isAppCode
                 ? try TOTPStore(database: database, key: key).use(userID: user.id, typed: typed, now: now)
-                : try RecoveryCodes(database: database).consume(userID: user.id, typed: typed)
+                : try Notices.useRecoveryCode(context, userID: user.id, typed: typed)
         }
         switch outcome {
         case .locked(let limit):

@@ -15,6 +15,9 @@ enum Flash {
         "passkey-added": ("success", "Your passkey was added. You can sign in with it alone."),
         "passkey-added-make-codes": ("warning", "Your passkey was added. Make recovery codes now (New codes, below) in case you lose it."),
         "passkey-removed": ("success", "The passkey was removed."),
+        "email-link-sent": ("info", "We sent a link to the new address. It becomes your address once you follow that link (within 24 hours); until then your address stays as it is."),
+        "email-unchanged": ("info", "That already is your address. Nothing was changed."),
+        "email-set": ("success", "The user's address was set. It counts as confirmed."),
     ]
 
     /// The notice for the request's `flash` query value, as template values.

@@ -31,7 +31,7 @@ enum SecondStepPage {
         let outcome = try LoginThrottle(database: database, configuration: context.configuration).judge(attempt) {
             isAppCode
                 ? try TOTPStore(database: database, key: key).use(userID: state.userID, typed: typed, now: now)
-                : try RecoveryCodes(database: database).consume(userID: state.userID, typed: typed)
+                : try Notices.useRecoveryCode(context, userID: state.userID, typed: typed)
         }
         switch outcome {
         case .locked(let limit):

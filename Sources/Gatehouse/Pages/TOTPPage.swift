@@ -46,7 +46,12 @@ enum TOTPPage {
             return try render(&context, user: user, error: "The code is the 6 digits your app shows.", status: .badRequest)
         }
         let store = TOTPStore(database: context.database, key: context.application.factorKey)
-        guard try store.confirm(userID: user.id, typed: typed, now: TOTP.currentTime()) else {
+        let confirmed = try context.database.transaction { () throws -> Bool in
+            guard try store.confirm(userID: user.id, typed: typed, now: TOTP.currentTime()) else { return false }
+            try Notices.factorChanged(context, userID: user.id, .appAdded)
+            return true
+        }
+        guard confirmed else {
             return try render(&context, user: user,
                               error: "That code is not right. Check that your phone's clock is set automatically, and try the next code.",
                               status: .badRequest)
@@ -61,7 +66,11 @@ enum TOTPPage {
     static func remove(_ context: inout RequestContext) throws -> Response {
         _ = try context.form()
         let user = try context.requireRecentAuthentication(returningTo: "/account")
-        let wasOn = try TOTPStore(database: context.database, key: context.application.factorKey).remove(userID: user.id)
+        let wasOn = try context.database.transaction { () throws -> Bool in
+            let wasOn = try TOTPStore(database: context.database, key: context.application.factorKey).remove(userID: user.id)
+            if wasOn { try Notices.factorChanged(context, userID: user.id, .appRemoved) }
+            return wasOn
+        }
         if wasOn {
             context.audit.record("totp_removed", username: user.username, address: context.clientAddress)
         }
@@ -76,7 +85,12 @@ enum TOTPPage {
     }
 
     private static func showNewCodes(_ context: inout RequestContext, user: User, codes: RecoveryCodes, enabled: Bool) throws -> Response {
-        let fresh = try codes.regenerate(userID: user.id)
+        let fresh = try context.database.transaction {
+            let fresh = try codes.regenerate(userID: user.id)
+            // Turning the app on makes the first codes: its own notice says enough.
+            if !enabled { try Notices.factorChanged(context, userID: user.id, .recoveryCodesRenewed) }
+            return fresh
+        }
         context.audit.record("recovery_codes_regenerated", username: user.username, address: context.clientAddress,
                              detail: "count=\(fresh.count)")
         // Every page carries Cache-Control: no-store, so no cache keeps the codes.

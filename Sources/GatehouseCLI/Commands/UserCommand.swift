@@ -68,7 +68,7 @@ enum UserCommand {
             guard rest.count == 2, !rest[0].hasPrefix("-") else { throw UsageError(message: "usage: user email NAME ADDRESS") }
             let stored: String
             do {
-                stored = try users.setConfirmedEmail(username: rest[0], rest[1])
+                stored = try database.transaction { try users.setConfirmedEmail(username: rest[0], rest[1]) }.address
             } catch let failure as UserStore.EmailFailure {
                 throw CommandFailure(message: failure.description)
             }

@@ -10,11 +10,17 @@ struct MailTemplatesTests {
     static let to = MailAddress("alice@example.test")!
     static let directory = RepoTemplates.directory + "/mail"
 
-    /// A directory holding `files` (name → text), for templates start-up must refuse.
+    /// A directory holding `files` (name → text), for templates start-up must refuse; every
+    /// kind of mail but `reset` gets plain, valid templates, so only `files` are judged.
     func directory(_ files: [String: String]) throws -> String {
         let path = NSTemporaryDirectory() + "gatehouse-mail-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
+        var all = files
+        for kind in MailKind.allCases where kind != .reset {
+            all[kind.rawValue + ".txt"] = "Subject: x\n\nbody\n"
+            all[kind.rawValue + ".html"] = "<p>x</p>"
+        }
+        for (name, text) in all { try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
         return path
     }
 

@@ -41,9 +41,14 @@ enum PasskeyRegistration {
                                  detail: "reason=\(String("\(error)".prefix(80)))")
             throw HTTPError(.badRequest, "The new passkey could not be verified.")
         }
-        guard let id = try PasskeyStore(database: context.database).add(
-            userID: user.id, credential: verified.credential, signCount: verified.signCount, name: body.string("name") ?? "")
-        else {
+        let added = try context.database.transaction { () throws -> Int? in
+            guard let id = try PasskeyStore(database: context.database).add(
+                userID: user.id, credential: verified.credential, signCount: verified.signCount, name: body.string("name") ?? "")
+            else { return nil }
+            try Notices.factorChanged(context, userID: user.id, .passkeyAdded(name: PasskeyStore.clean(body.string("name") ?? "")))
+            return id
+        }
+        guard let id = added else {
             throw HTTPError(.badRequest, "This passkey is already registered.")
         }
         context.audit.record("passkey_added", username: user.username, address: context.clientAddress,
@@ -59,7 +64,14 @@ enum PasskeyRegistration {
         let fields = try context.form()
         let user = try context.requireRecentAuthentication(returningTo: accountPage)
         guard let id = fields["id"].flatMap({ Int($0) }) else { throw HTTPError(.badRequest, "No passkey was chosen.") }
-        guard try PasskeyStore(database: context.database).remove(id: id, userID: user.id) else {
+        let store = PasskeyStore(database: context.database)
+        let removed = try context.database.transaction { () throws -> Bool in
+            let name = try store.list(userID: user.id).first { $0.id == id }?.name
+            guard let name, try store.remove(id: id, userID: user.id) else { return false }
+            try Notices.factorChanged(context, userID: user.id, .passkeyRemoved(name: name))
+            return true
+        }
+        guard removed else {
             throw HTTPError(.notFound, "That passkey does not exist or was already removed.")
         }
         context.audit.record("passkey_removed", username: user.username, address: context.clientAddress, detail: "passkey=\(id)")
