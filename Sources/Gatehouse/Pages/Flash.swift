@@ -10,6 +10,7 @@ enum Flash {
         "sessions-ended": ("success", "All of that user's sessions were ended."),
         "factors-reset": ("success", "That user's second factors and recovery codes were removed. They can sign in with the password alone and set up new ones."),
         "welcome": ("success", "Your account was created and you are signed in."),
+        "welcome-email": ("success", "Your account was created and you are signed in. We sent a link to your email address: it becomes your address once you follow that link (within 24 hours)."),
         "totp-enabled": ("success", "Your authenticator app is on. Sign-ins now ask for its code."),
         "totp-removed": ("success", "The authenticator app was removed."),
         "passkey-added": ("success", "Your passkey was added. You can sign in with it alone."),

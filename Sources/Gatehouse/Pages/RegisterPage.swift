@@ -1,5 +1,6 @@
 /// `/auth/register` when REGISTRATION=on (else 404): new users get scope `authenticated`
-/// and are signed in.
+/// and are signed in. With mail on (PUBLIC_URL), an optional address gets a confirmation
+/// link (`RegisterPage+Email`) and counts once it is followed.
 enum RegisterPage {
     /// The answer for a name in use, in any case.
     static let taken = "That username is taken. Please choose another."
@@ -19,6 +20,7 @@ enum RegisterPage {
         let lastName = fields["last_name"] ?? ""
         let password = fields["password"] ?? ""
         let next = context.safeNext(fields["next"])
+        let typedEmail = offersEmail(context) ? fields["email"] ?? "" : ""
         guard PasswordRules.isSubmittable(password) else {
             throw HTTPError(.badRequest, "The password is too long.")
         }
@@ -27,6 +29,8 @@ enum RegisterPage {
             problem = "A username is 1 to 20 letters, digits or _ . @ - characters."
         } else if !PersonName.fits(firstName) || !PersonName.fits(lastName) {
             problem = "Names are at most 50 characters."
+        } else if !typedEmail.isEmpty, let why = MailAddress.problem(typedEmail) {
+            problem = why + " Leave the address empty to add one later."
         } else {
             problem = PasswordRules.problem(
                 with: password, repeated: fields["password2"] ?? "", minimumScore: context.configuration.passwordMinScore,
@@ -60,8 +64,11 @@ enum RegisterPage {
         }
         try context.startSession(userID: userID)
         context.audit.record("user_registered", username: username, address: context.clientAddress)
+        let linkSent = try MailAddress(typedEmail).map { address in
+            try sendConfirmation(context, userID: userID, username: username, name: [firstName, lastName], to: address)
+        } ?? false
         // Back where the visitor was going (an app on another host, say), else the welcome.
-        var response = Response.redirect(to: next == "/" ? "/?flash=welcome" : next)
+        var response = Response.redirect(to: next == "/" ? (linkSent ? "/?flash=welcome-email" : "/?flash=welcome") : next)
         response.cookies.append(context.deviceCookie(for: userID, known: nil))
         return response
     }
@@ -80,6 +87,8 @@ enum RegisterPage {
             "username": .string(fields["username"] ?? ""),
             "first_name": .string(fields["first_name"] ?? ""),
             "last_name": .string(fields["last_name"] ?? ""),
+            "offers_email": .bool(offersEmail(context)),
+            "email": .string(fields["email"] ?? ""),
         ]
         if let error { values["error"] = .string(error) }
         return context.page("register", status: status, values)

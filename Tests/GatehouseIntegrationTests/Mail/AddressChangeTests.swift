@@ -186,4 +186,20 @@ struct AddressChangeTests {
         }
         #expect(try email("ann") == "ann@old.example true")
     }
+
+    @Test("Without PUBLIC_URL no link can be mailed: /account shows the address but no form, and a POST is 400, nothing changed")
+    func mailOff() throws {
+        let plain = try AppHarness()
+        try plain.addUser("ann")
+        try UserStore(database: plain.connection).setConfirmedEmail(username: "ann", "ann@old.example")
+        var browser = plain.browser()
+        browser.login("ann")
+        let page = browser.get("/account")
+        #expect(page.text.contains("ann@old.example"))
+        #expect(!page.text.contains("action=\"/account/email\""))
+        let refused = browser.post("/account/email", [("email", "ann@new.example")])
+        #expect(refused.status == .badRequest)
+        #expect(refused.text.contains("Nothing was changed"))
+        #expect(try plain.scalar("SELECT count(*) FROM email_confirmation") == "0")
+    }
 }
