@@ -11,6 +11,8 @@ enum AdvisoryLock {
         case registration = 0x4748_0002
         /// Usernames, lower-cased, while a new user is added.
         case username = 0x4748_0003
+        /// Password-reset requests per address block, and links per user.
+        case passwordReset = 0x4748_0012
         /// Address-confirmation links per user (their hourly limit).
         case emailConfirmation = 0x4748_0013
     }

@@ -146,6 +146,7 @@ public enum Migrations {
             """),
         mail,
         sessionCache,
+        reset,
     ]
 
     /// The newest version this build knows.

@@ -46,7 +46,8 @@ public enum Server {
         pool.start(count: configuration.workers, standby: HashingPool.shared.capacity)
         MaintenanceThread.start(configuration: configuration)
         if let cache = application.sessionCache { SessionCacheListener.start(cache: cache, configuration: configuration) }
-        MailSender.start(configuration: configuration, metrics: application.metrics)
+        MailSender.start(configuration: configuration, metrics: application.metrics,
+                         preparing: PasswordResetMailer(application: application).handleWaiting)
         Log.event("serve_started", ["listen": "\(configuration.listen)", "workers": String(configuration.workers)])
         if let ready {
             var byte: UInt8 = 1

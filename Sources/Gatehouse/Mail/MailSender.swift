@@ -21,12 +21,16 @@ struct MailSender: Sendable {
     static let idlePause: UInt32 = 1
 
     /// Starts the sender thread; it lives as long as the process.
-    static func start(configuration: Configuration, metrics: Metrics) {
+    /// - Parameter preparing: work that queues mail off the request path (password-reset
+    ///   requests), run on the sender's connection before each look at the outbox.
+    static func start(configuration: Configuration, metrics: Metrics,
+                      preparing: (@Sendable (DatabaseConnection) throws -> Void)? = nil) {
         let sender = MailSender(settings: configuration.mail, metrics: metrics)
         _ = Thread.spawn {
             let database = DatabaseConnection(configuration: configuration)
             while true {
                 do {
+                    try preparing?(database)
                     while try sender.deliverOne(on: database) {}
                     sleep(idlePause)
                 } catch {

@@ -9,6 +9,7 @@ enum Flash {
         "scope-removed": ("success", "The scope was removed. It applies from the user's next request."),
         "sessions-ended": ("success", "All of that user's sessions were ended."),
         "factors-reset": ("success", "That user's second factors and recovery codes were removed. They can sign in with the password alone and set up new ones."),
+        "password-reset": ("success", "Your new password is set and every session of your account was signed out. Sign in with it now."),
         "welcome": ("success", "Your account was created and you are signed in."),
         "welcome-email": ("success", "Your account was created and you are signed in. We sent a link to your email address: it becomes your address once you follow that link (within 24 hours)."),
         "totp-enabled": ("success", "Your authenticator app is on. Sign-ins now ask for its code."),

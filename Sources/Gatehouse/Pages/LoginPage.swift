@@ -90,6 +90,7 @@ enum LoginPage {
             "next": .string(next),
             "username": .string(username),
             "registration": .bool(context.configuration.registration),
+            "reset": .bool(ResetPage.isAvailable(context.configuration)),
             // The sign-up link carries `next` too, so a new user also lands where they were going.
             "next_query": .string(next == "/" ? "" : "?next=" + PercentEncoding.queryValue(next)),
         ]

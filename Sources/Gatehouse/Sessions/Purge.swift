@@ -2,8 +2,8 @@ import GatehouseSupervision
 
 /// Deletes what no request will read again: expired sessions and half-done sign-ins, login
 /// failures and registration places older than every window that counts them, passkey
-/// challenges never taken in their five minutes, and audit rows older
-/// than AUDIT_RETENTION days. Run off the request path by `MaintenanceThread`.
+/// challenges never taken in their five minutes, password-reset requests and links past
+/// use, and audit rows older than AUDIT_RETENTION days. Run off the request path by `MaintenanceThread`.
 enum Purge {
     /// How often the purge runs, seconds.
     static let interval: UInt32 = 300
@@ -17,6 +17,8 @@ enum Purge {
         try LoginThrottle(database: database, configuration: configuration).purgeOld()
         try RegistrationThrottle.purgeOld(database: database)
         try PasskeyChallengeStore(database: database).purgeExpired()
+        try PasswordResetRequests.purgeOld(database: database)
+        try PasswordResetLinks.purgeOld(database: database)
         let audited = try AuditLog(database: database).purge(olderThanDays: configuration.auditRetention)
         if purged > 0 { Log.event("sessions_purged", ["count": String(purged)]) }
         if audited > 0 { Log.event("audit_purged", ["count": String(audited)]) }

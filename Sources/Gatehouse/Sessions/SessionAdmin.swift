@@ -46,6 +46,15 @@ public struct SessionAdmin {
                 + "DELETE FROM session WHERE \"user\" = (SELECT id FROM users WHERE username = $1)", [username]).affectedRows
     }
 
+    /// Ends every session and half-done sign-in of user `userID`.
+    /// - Returns: how many sessions were ended.
+    @discardableResult
+    public func revokeAll(userID: Int) throws(DatabaseError) -> Int {
+        try database.query(
+            "WITH pending AS (DELETE FROM pending_sign_in WHERE \"user\" = $1) DELETE FROM session WHERE \"user\" = $1",
+            [String(userID)]).affectedRows
+    }
+
     /// Ends session `sessionID` if it belongs to `userID`.
     /// - Returns: whether a session was ended.
     public func revoke(sessionID: Int, userID: Int) throws(DatabaseError) -> Bool {
