@@ -44,6 +44,26 @@ public enum Outbox {
         }
     }
 
+    /// Days a sent mail's row (recipient, subject and times; its message went when it was
+    /// sent) stays for `gatehouse mail list --all`.
+    static let sentRetentionDays = 7
+
+    /// Deletes rows of mail sent more than `sentRetentionDays` ago, a batch at a time;
+    /// waiting and failed mail stays. Run by the maintenance thread (`Purge`).
+    /// - Returns: how many rows went.
+    @discardableResult
+    static func purgeSent(on database: DatabaseConnection) throws(DatabaseError) -> Int {
+        var total = 0
+        while true {
+            let deleted = try database.query("""
+                DELETE FROM mail_outbox WHERE id IN (
+                    SELECT id FROM mail_outbox WHERE sent_at < now() - make_interval(days => $1::int) LIMIT 10000)
+                """, [String(sentRetentionDays)]).affectedRows
+            total += deleted
+            if deleted < 10000 { return total }
+        }
+    }
+
     /// Rows not yet sent and not given up on.
     static func waitingCount(on database: DatabaseConnection) throws(DatabaseError) -> Int {
         Int(try database.query("SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL").scalar() ?? "") ?? 0

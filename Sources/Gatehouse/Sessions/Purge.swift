@@ -3,7 +3,8 @@ import GatehouseSupervision
 /// Deletes what no request will read again: expired sessions and half-done sign-ins, login
 /// failures and registration places older than every window that counts them, passkey
 /// challenges never taken in their five minutes, password-reset requests and links past
-/// use, and audit rows older than AUDIT_RETENTION days. Run off the request path by `MaintenanceThread`.
+/// use, rows of mail sent a week ago, and audit rows older than AUDIT_RETENTION days.
+/// Run off the request path by `MaintenanceThread`.
 enum Purge {
     /// How often the purge runs, seconds.
     static let interval: UInt32 = 300
@@ -19,8 +20,10 @@ enum Purge {
         try PasskeyChallengeStore(database: database).purgeExpired()
         try PasswordResetRequests.purgeOld(database: database)
         try PasswordResetLinks.purgeOld(database: database)
+        let mailed = try Outbox.purgeSent(on: database)
         let audited = try AuditLog(database: database).purge(olderThanDays: configuration.auditRetention)
         if purged > 0 { Log.event("sessions_purged", ["count": String(purged)]) }
         if audited > 0 { Log.event("audit_purged", ["count": String(audited)]) }
+        if mailed > 0 { Log.event("sent_mail_purged", ["count": String(mailed)]) }
     }
 }
