@@ -160,6 +160,35 @@ struct ResetFlowTests {
         #expect(try connection.query("SELECT count(*) FROM mail_outbox").scalar() == "0")
     }
 
+    @Test("One link posted 12 times at once with different passwords sets exactly one of them")
+    func linkUsedOnceUnderConcurrency() throws {
+        _ = try request("alice")
+        let path = try linkPath()
+        let (cookie, csrf, _) = try visitor()
+        let outcomes = Mutex<[(Int, String)]>([])
+        let group = DispatchGroup()
+        for number in 0..<12 {
+            group.enter()
+            Foundation.Thread.detachNewThread { [client] in
+                defer { group.leave() }
+                let password = "purple elephants juggle quietly \(number)"
+                let status = (try? client.post(path, form: [("csrf_token", csrf), ("new_password", password), ("new_password2", password)],
+                                               headers: ["Cookie": "session=\(cookie)", "Origin": client.origin]))?.status ?? 0
+                outcomes.withLock { $0.append((status, password)) }
+            }
+        }
+        group.wait()
+        let all = outcomes.withLock { $0 }
+        let winners = all.filter { $0.0 == 303 }
+        #expect(winners.count == 1)
+        // The others are refused as used (400), or before hashing when the hashing pool is full (503).
+        #expect(all.filter { $0.0 == 400 || $0.0 == 503 }.count == 11)
+        #expect(all.contains { $0.0 == 400 })
+        let winner = try #require(winners.first)
+        _ = try SignIn.through(client, "alice", winner.1)
+        #expect(try connection.query("SELECT count(*) FROM audit_log WHERE event = 'password_reset'").scalar() == "1")
+    }
+
     @Test("30 requests at once from one address: exactly 10 are taken, the rest get 429")
     func addressLimitUnderConcurrency() throws {
         let (cookie, csrf, _) = try visitor()
