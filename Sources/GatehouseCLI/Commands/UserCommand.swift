@@ -9,6 +9,7 @@ enum UserCommand {
         let users = UserStore(database: database)
         let hasher = PasswordHasher(iterations: configuration.pbkdf2Iterations)
         let audit = AuditLog(database: database)
+        let notices = CommandLineNotices(configuration: configuration, database: database)
         switch action {
         case "add":
             var options = OptionParser(rest)
@@ -41,8 +42,12 @@ enum UserCommand {
             }
             let password = try PasswordInput.read(prompt: "New password for \(name): ")
             try PasswordRule.check(password, minimumScore: configuration.passwordMinScore, userWords: [name, user.firstName, user.lastName])
-            try users.setPassword(userID: credentials.userID, hasher.hash(password))
-            let ended = try SessionAdmin(database: database).revoke(username: name)
+            let hash = hasher.hash(password)
+            let ended = try database.transaction {
+                try users.setPassword(userID: credentials.userID, hash)
+                try notices.passwordChanged(userID: credentials.userID)
+                return try SessionAdmin(database: database).revoke(username: name)
+            }
             audit.record("password_changed", username: name, address: "cli", detail: "sessions_ended=\(ended)")
             print("password changed for \(name); \(ended) session(s) ended")
         case "scope":
@@ -68,7 +73,11 @@ enum UserCommand {
             guard rest.count == 2, !rest[0].hasPrefix("-") else { throw UsageError(message: "usage: user email NAME ADDRESS") }
             let stored: String
             do {
-                stored = try database.transaction { try users.setConfirmedEmail(username: rest[0], rest[1]) }.address
+                stored = try database.transaction {
+                    let change = try users.setConfirmedEmail(username: rest[0], rest[1])
+                    try notices.emailChanged(change)
+                    return change
+                }.address
             } catch let failure as UserStore.EmailFailure {
                 throw CommandFailure(message: failure.description)
             }
@@ -88,7 +97,11 @@ enum UserCommand {
                 throw UsageError(message: "usage: user mfa NAME --reset")
             }
             guard let user = try users.find(username: name) else { throw UserStore.Failure.unknown(name) }
-            let removed = try SecondFactors(database: database).removeAll(userID: user.id)
+            let removed = try database.transaction {
+                let removed = try SecondFactors(database: database).removeAll(userID: user.id)
+                if removed.app || removed.passkeys > 0 || removed.recoveryCodes > 0 { try notices.factorsReset(userID: user.id) }
+                return removed
+            }
             audit.record("mfa_reset", username: name, address: "cli",
                          detail: "totp=\(removed.app ? "removed" : "none") passkeys=\(removed.passkeys) recovery_codes=\(removed.recoveryCodes)")
             print("\(name): second factors removed (authenticator app: \(removed.app ? "removed" : "none"), "

@@ -143,4 +143,25 @@ struct AddressMailTests {
         sleep(2)
         #expect(sink.messages().count == 6, "dan, whose address is not confirmed, got nothing")
     }
+
+    @Test("Adding and removing a passkey each send a notice naming it, over SMTP")
+    func passkeyNotices() throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let stack = try Self.stack(sink)
+        defer { stack.stop() }
+        try SignIn.addUser("ann", password: Self.password, to: stack.database)
+        try UserStore(database: stack.database.connect()).setConfirmedEmail(username: "ann", "ann@example.test")
+        let session = try SignIn.through(stack.client, "ann", Self.password).session
+        let http = PasskeyHTTP(client: stack.client)
+        try http.register(try SoftAuthenticator(origin: http.origin), session: session, name: "Desk key")
+        var mails = try Self.mail(sink, to: "ann@example.test", count: 1)
+        #expect(mails[0].contains("A passkey named \u{201C}Desk key\u{201D} was added."))
+        let id = try #require(try stack.database.connect().query("SELECT id FROM passkey").scalar())
+        let removed = try stack.client.post("/account/passkeys/remove", form: [("csrf_token", http.csrf(session)), ("id", id)],
+                                            headers: SecondFactor.headers(stack.client, session))
+        #expect(removed.status == 303)
+        mails = try Self.mail(sink, to: "ann@example.test", count: 2)
+        #expect(mails[1].contains("The passkey named \u{201C}Desk key\u{201D} was removed."))
+    }
 }
