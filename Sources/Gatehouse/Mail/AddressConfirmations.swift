@@ -60,6 +60,14 @@ struct AddressConfirmations {
             """, [String(userID)])
     }
 
+    /// Deletes links used or expired that the hourly limit no longer counts.
+    func purgeOld() throws(DatabaseError) {
+        _ = try database.query("""
+            DELETE FROM email_confirmation
+            WHERE created_at < now() - interval '1 hour' AND (used_at IS NOT NULL OR expires_at <= now())
+            """)
+    }
+
     /// The address `userID` waits to confirm, if a live link exists.
     func pending(userID: Int) throws(DatabaseError) -> String? {
         try database.query("""

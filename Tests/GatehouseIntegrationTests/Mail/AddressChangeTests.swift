@@ -202,4 +202,16 @@ struct AddressChangeTests {
         #expect(refused.text.contains("Nothing was changed"))
         #expect(try plain.scalar("SELECT count(*) FROM email_confirmation") == "0")
     }
+
+    @Test("The purge drops links used or expired once the hour that counts them has passed; live ones stay")
+    func purge() throws {
+        var browser = signedIn()
+        #expect(browser.post("/account/email", [("email", "ann1@new.example")]).status == .seeOther)
+        #expect(browser.post("/account/email", [("email", "ann2@new.example")]).status == .seeOther)
+        try Purge.run(database: harness.connection, configuration: harness.configuration)
+        #expect(try harness.scalar("SELECT count(*) FROM email_confirmation") == "2", "the replaced link still counts toward the hour")
+        _ = try harness.scalar("UPDATE email_confirmation SET created_at = created_at - interval '2 hours'")
+        try Purge.run(database: harness.connection, configuration: harness.configuration)
+        #expect(try harness.scalar("SELECT email FROM email_confirmation") == "ann2@new.example")
+    }
 }
