@@ -1,6 +1,8 @@
 """bench/report.py against recorded wrk results (bench/testdata/wrk.tsv: a BENCH_QUICK run plus
 a few made-up rows with errors and second repeats) and what the former awk report printed
-for them (the other files in bench/testdata/). Run by scripts/test.sh."""
+for them (the other files in bench/testdata/), plus what was added since (issue 20's targets,
+the session cache and statements per request from context.tsv's cache_* and probe_* rows).
+Run by scripts/test.sh."""
 import os
 import sys
 import unittest

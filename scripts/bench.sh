@@ -3,6 +3,9 @@
 # own nginx, measured with wrk in the same run, so every figure is also a ratio to the floor.
 # Prints a table and writes bench/results/latest.md, latest.svg and latest.tsv: this script
 # starts things and runs wrk; bench/report.py turns the runs into figures, targets and report.
+# For the signed-in scenarios (home, check) it also reads the session cache's hits and misses
+# from /metrics around their runs, and PostgreSQL's statements per request in a Gatehouse-only
+# run after them (database_probe, pg_stat_statements: idle 5 s, then one more run each).
 #
 # Environment:
 #   PORT=8080               Gatehouse's nginx: the `make run` stack, reused when it answers
@@ -122,6 +125,10 @@ cleanup() {
     for pid in "${!live[@]}"; do stop_pid "$pid"; done
     for pidfile in "${nginx_pidfiles[@]}"; do stop_nginx "$pidfile"; done
     rm -f "$work/floor.sock" "$work/startup.sock"
+    if [ "${statements_ready:-0}" = 1 ]; then
+        psql_admin "ALTER SYSTEM RESET pg_stat_statements.track" >/dev/null || true
+        psql_admin "SELECT pg_reload_conf()" >/dev/null || true
+    fi
     if [ -n "$stack_pid" ]; then
         log "stopping the make run stack started for the benchmark"
         # run.sh stops nginx, the responder and PostgreSQL (fast shutdown) on SIGTERM.
@@ -330,7 +337,9 @@ ensure_stack() {
         swift build -c release --static-swift-stdlib -Xswiftc -warnings-as-errors
     fi
     log "starting the make run stack (scripts/run.sh, log in .build/bench/run.log)"
-    PORT=$port "$root/scripts/run.sh" >"$work/run.log" 2>&1 &
+    # pg_stat_statements counts the statements per request (database_probe).
+    PORT=$port PG_OPTS="${PG_OPTS:-} -c shared_preload_libraries=pg_stat_statements" "$root/scripts/run.sh" \
+        >"$work/run.log" 2>&1 &
     stack_pid=$!
     local deadline=$(($(now_ms) + 120000))
     until stack_up; do
@@ -716,6 +725,94 @@ sql() {
     psql "$(database_conninfo)" -qAtX -v ON_ERROR_STOP=1 -c "$1" >/dev/null 2>>"$work/cli.log" || die "SQL failed: $1"
 }
 
+# ---------------------------------------------------------------- the session cache and the database
+
+# cache_counters: "HITS MISSES" of the session cache, from Gatehouse's /metrics (any worker
+# answers with the totals of all of them).
+cache_counters() {
+    curl -s --max-time 5 "$gh_url/metrics" | awk '
+        $1 == "gatehouse_session_cache_hits_total" { h = $2 }
+        $1 == "gatehouse_session_cache_misses_total" { m = $2 }
+        END { printf "%d %d", h, m }'
+}
+
+# PostgreSQL's statements are counted by pg_stat_statements, which counts each as it ends.
+# (pg_stat_database's transaction counts cannot serve: PostgreSQL 15 reports a backend's
+# transactions only with table statistics, so one that runs nothing but `SELECT
+# pg_backend_pid()`, as the cache listeners do, reports none until it exits.) The module must
+# be preloaded: when this script starts the `make run` stack it asks for that; a stack
+# already running without it gets no statement counts. Counting costs each statement a few µs,
+# so it is on (pg_stat_statements.track) only during database_probe.
+statements_ready=0
+# psql_admin STATEMENT: on the cluster's postgres database (a key=value conninfo only).
+psql_admin() {
+    local info
+    info=$(database_conninfo)
+    [[ "$info" != *://* ]] || return 1
+    psql "$info dbname=postgres" -qAtX -v ON_ERROR_STOP=1 -c "$1" 2>>"$work/cli.log"
+}
+prepare_statement_counts() {
+    if [ "$(psql_admin "SHOW shared_preload_libraries" || true)" != pg_stat_statements ]; then
+        log "PostgreSQL runs without pg_stat_statements (a stack this script did not start, or DATABASE_URL): no statements per request"
+        return
+    fi
+    # In the postgres database, so Gatehouse's own database gains no extension.
+    psql_admin "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null || return 0
+    statement_tracking none
+    statements_ready=1
+}
+statement_tracking() {
+    psql_admin "ALTER SYSTEM SET pg_stat_statements.track = '$1'" >/dev/null && psql_admin "SELECT pg_reload_conf()" >/dev/null
+    sleep 0.5   # each backend applies the reload at its next statement
+}
+# Statements run in Gatehouse's database so far.
+statements_run() {
+    psql_admin "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+                WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$(effective_database)')" \
+        || die "reading pg_stat_statements failed"
+}
+effective_database() {
+    database_conninfo | sed -n 's/.*dbname=\([^ ]*\).*/\1/p'
+}
+
+# database_probe SCENARIO PATH: PostgreSQL's statements per request of a signed-in scenario,
+# in a Gatehouse-only wrk run (the floor shares the database): those run while idle for
+# idle_seconds (the cache listeners' 40 ms heartbeats, the mail senders), then those of
+# storm_connections clients for `duration` s. The figures go to the context as
+# probe_SCENARIO="REQUESTS STATEMENTS SECONDS IDLE_STATEMENTS IDLE_SECONDS".
+idle_seconds=5
+database_probe() {
+    local scenario=$1 path=$2 t0 t1 t2 s0 s1 s2 requests
+    [ "$statements_ready" = 1 ] || return 0
+    log "  $scenario: PostgreSQL statements idle, then per request"
+    statement_tracking top
+    s0=$(statements_run); t0=$(now_ms)
+    sleep "$idle_seconds"
+    s1=$(statements_run); t1=$(now_ms)
+    wrk -t2 -c"$storm_connections" -d"${duration}s" --timeout 5s -s "$root/bench/wrk.lua" \
+        -H "Cookie: $cookie_name=$session_token" "$gh_url$path" >"$work/logs/probe-$scenario.log" 2>&1 || true
+    s2=$(statements_run); t2=$(now_ms)
+    statement_tracking none
+    requests=$(sed -n 's/^BENCH requests=\([0-9]*\).*/\1/p' "$work/logs/probe-$scenario.log" | tail -n1)
+    [ -n "$requests" ] || die "wrk failed in the $scenario probe (see .build/bench/logs/probe-$scenario.log)"
+    probes[$scenario]="$requests $((s2 - s1)) $(((t2 - t1) / 1000)).$(((t2 - t1) % 1000 / 100)) $((s1 - s0)) $(((t1 - t0) / 1000)).$(((t1 - t0) % 1000 / 100))"
+}
+declare -A probes=() cache_figures=()
+
+# signed_in_scenario SCENARIO TARGETS EXPECT PATH: page_scenario, with the session cache's
+# hits and misses over all of the scenario's runs, then database_probe.
+signed_in_scenario() {
+    local scenario=$1 path=$4 before after
+    before=$(cache_counters)
+    page_scenario "$scenario" "$2" "$3" "$path" "$session_token"
+    after=$(cache_counters)
+    local h0 m0 h1 m1
+    read -r h0 m0 <<<"$before"
+    read -r h1 m1 <<<"$after"
+    cache_figures[$scenario]="$((h1 - h0)) $((m1 - m0))"
+    database_probe "$scenario" "$path"
+}
+
 # ---------------------------------------------------------------- report
 
 # What the report needs beyond the runs (bench/report.py), one `key<TAB>value` a line.
@@ -747,6 +844,8 @@ write_context() {
         [startup_runs]=$startup_runs [startup_all]=$startup_all
     )
     local key
+    for key in "${!cache_figures[@]}"; do c[cache_$key]=${cache_figures[$key]}; done
+    for key in "${!probes[@]}"; do c[probe_$key]=${probes[$key]}; done
     for key in "${!c[@]}"; do printf '%s\t%s\n' "$key" "${c[$key]}"; done >"$work/context.tsv"
 }
 
@@ -792,6 +891,7 @@ main() {
     build_floor
     start_floor
     ensure_bench_user
+    prepare_statement_counts
     sign_in
     check_answers
     log "signed in as $bench_user; Gatehouse on $gh_url, floor on $floor_url"
@@ -805,8 +905,8 @@ main() {
     for scenario in "${scenarios[@]}"; do
         [[ "$scenario" == login || "$scenario" == storm || "$scenario" == flood ]] || log "scenario $scenario"
         case "$scenario" in
-        home) page_scenario home "gatehouse floor" 200 / "$session_token" ;;
-        check) page_scenario check gatehouse 204 /auth/check "$session_token" ;;
+        home) signed_in_scenario home "gatehouse floor" 200 / ;;
+        check) signed_in_scenario check gatehouse 204 /auth/check ;;
         login-page) page_scenario login-page gatehouse 200 /auth ;;
         redirect) page_scenario redirect "gatehouse floor" 303 / ;;
         login | storm | flood) ;;   # below, after the page views
