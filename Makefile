@@ -13,7 +13,7 @@ help:
 	@echo "make test   build and run every test (unit, PostgreSQL, nginx end-to-end)"
 	@echo "make bench  wrk through nginx: Gatehouse beside the floor responder (bench/results/latest.md)"
 	@echo "make fuzz   libFuzzer targets, FUZZ_SECONDS (60) each"
-	@echo "make faults scripted faults (worker kill, database stop and freeze, reload, drain, two instances)"
+	@echo "make faults scripted faults (worker kill, database stop and freeze, reload, drain, two instances, mail server down)"
 	@echo "make soak   SOAK_MINUTES (10) of mixed load at ~70% capacity"
 	@echo "make screenshots  the browser tests' pages the README shows, into docs/screenshots/"
 	@echo "make deb    the Debian package .build/gatehouse_<version>-1_<arch>.deb (docs/packaging.md)"
@@ -41,7 +41,7 @@ fuzz:
 	@scripts/fuzz.sh
 
 faults: build
-	@scripts/install-deps.sh wrk
+	@scripts/install-deps.sh wrk python3-aiosmtpd
 	@scripts/faults.sh
 
 soak: build

@@ -4,7 +4,7 @@
     tool.py free-port
     tool.py load --out FILE --spec LABEL|PORT|METHOD|PATH|COOKIE|EXPECTED [--spec ...]
                  [--threads N] [--seconds MAX] [--max-requests N] [--stop-file F] [--ready-file F]
-    tool.py analyze SCENARIO --records FILE [--at NAME=EPOCH ...]
+    tool.py select NAME --records FILE [--label L] [--status S] [--unexpected] [--started-after T] ...
     tool.py children PID
     tool.py kill-worker PID          kill -9 one worker, time its replacement
     tool.py hup PID                  SIGHUP, time the replacement of every worker
@@ -14,8 +14,9 @@
 Every load request goes to 127.0.0.1 on a new connection (nginx's keep-alive would only
 hide a connection error behind the next request) and is recorded as one line:
     label  start  end  status  error        (epoch seconds; status 0 = no HTTP answer)
-`analyze`, `kill-worker` and `hup` print key=value lines, which scripts/faults.sh sets as
-shell variables (its results()); analyze includes verdict=ok|FAIL and why=... .
+`select`, `kill-worker` and `hup` print key=value lines, which scripts/faults.sh sets as
+shell variables (its results()). They only measure: each scenario's bounds and verdict are
+in its own file, faults/scenarios/N-name.sh.
 """
 import argparse
 import http.client
@@ -157,124 +158,49 @@ def status_summary(records):
     return ",".join(f"{k}:{v}" for k, v in sorted(counts.items()))
 
 
-# ------------------------------------------------------------------ analysis
+# ------------------------------------------------------------------ selecting records
 
-def analyze(args):
+def time_window(text):
+    """"T0:T1" as two epoch seconds; either side may be empty (open)."""
+    low, _, high = text.partition(":")
+    return float(low) if low else float("-inf"), float(high) if high else float("inf")
+
+
+def select(args):
+    """The records matching every filter given, summed up as NAME=count, NAME_longest,
+    NAME_statuses, NAME_first_end and NAME_last_end (the scenario files judge them)."""
     expected, records = read_records(args.records)
-    at = {}
-    for item in args.at or []:
-        name, value = item.split("=", 1)
-        at[name] = float(value)
-
-    def ok(r, extra=()):
-        return r["status"] in expected.get(r["label"], set()) or r["status"] in extra
-
-    sent = len(records)
-    longest = max((r["end"] - r["start"] for r in records), default=0.0)
-    problems = []
-    out = {"sent": sent, "longest": f"{longest:.3f}", "statuses": status_summary(records)}
-
-    if args.scenario == "kill":
-        t0, t1 = at["kill0"], at["kill1"]
-        in_flight = [r for r in records if r["start"] < t1 and r["end"] > t0]
-        failed = [r for r in records if not ok(r)]
-        after = [r for r in failed if r["start"] >= t1]
-        out.update(failed=len(failed), in_flight=len(in_flight), failed_after_kill=len(after))
-        if len(failed) > len(in_flight):
-            problems.append(f"{len(failed)} failed > {len(in_flight)} in flight at the kill")
-        if after:
-            problems.append(f"{len(after)} requests sent after the kill failed")
-    elif args.scenario == "pgdown":
-        stop0, stop1, start0, back = at["stop0"], at["stop1"], at["start0"], at["back"]
-        home_ok = [r for r in records if r["label"] == "home" and r["status"] == 200 and r["start"] > stop1]
-        recovered = min((r["end"] for r in home_ok), default=None)
-        if recovered is None:
-            problems.append("no authenticated GET / answered 200 after the database came back")
-            recovered = float("inf")
-        recovery = max(0.0, recovered - back)
-        out["recovery"] = f"{recovery:.3f}" if recovered != float("inf") else "never"
-        out["recovery_from_start"] = f"{max(0.0, recovered - start0):.3f}" if recovered != float("inf") else "never"
-        # Answers expected while the database is (going) down: 200 from before, 503 after.
-        failed = []
-        for r in records:
-            overlaps_outage = r["end"] > stop0 and r["start"] < recovered
-            if not ok(r, extra=(503,) if overlaps_outage else ()):
-                failed.append(r)
-        down = [r for r in records if r["start"] >= stop1 and r["end"] <= start0]
-        down_longest = max((r["end"] - r["start"] for r in down), default=0.0)
-        not_503 = [r for r in down if r["label"] in ("home", "health") and r["status"] != 503]
-        health_down = [r for r in down if r["label"] == "health"]
-        slow = [r for r in records if r["end"] - r["start"] > args.slow]
-        late = [r for r in failed if r["start"] >= recovered]
-        out.update(failed=len(failed), down_requests=len(down), down_longest=f"{down_longest:.3f}",
-                   down_statuses=status_summary(down), not_503_while_down=len(not_503),
-                   slow=len(slow), failed_after_recovery=len(late))
-        if failed:
-            problems.append(f"{len(failed)} answers neither the page nor 503 ({status_summary(failed)})")
-        if not down or not health_down:
-            problems.append("no request (or no /healthz) ran while the database was down")
-        if not_503:
-            problems.append(f"{len(not_503)} page or /healthz answers while down were not 503 ({status_summary(not_503)})")
-        if slow:
-            problems.append(f"{len(slow)} answers slower than {args.slow:g} s")
-        if recovery > args.recovery:
-            problems.append(f"recovery {out['recovery']} s > {args.recovery:g} s")
-    elif args.scenario == "freeze":
-        freeze, thaw = at["freeze"], at["thaw"]
-        overlapping = [r for r in records if r["end"] > freeze and r["start"] < thaw]
-        home_ok = [r for r in records if r["label"] == "home" and r["status"] == 200 and r["start"] >= thaw]
-        recovered = min((r["end"] for r in home_ok), default=None)
-        if recovered is not None:
-            # Each worker process learns on its own (its probe thread) that the database
-            # answers again, so 503 is expected until the last of them has: recovery runs
-            # from the thaw to the last 503, or to the first 200 when none came after it.
-            late_503 = [r["end"] for r in records if r["status"] == 503 and r["start"] >= thaw]
-            recovered = max([recovered] + late_503)
-        out["recovery"] = f"{recovered - thaw:.3f}" if recovered is not None else "never"
-        until = recovered if recovered is not None else float("inf")
-        outage = {id(r) for r in records if r["end"] > freeze and r["start"] < until}
-        failed = [r for r in records if not ok(r, extra=(503,) if id(r) in outage else ())]
-        slow = [r for r in records if r["end"] - r["start"] > args.slow]
-        frozen_longest = max((r["end"] - r["start"] for r in overlapping), default=0.0)
-        no_db = [r for r in overlapping if r["label"] == "page"]
-        out.update(failed=len(failed), frozen_requests=len(overlapping), frozen_statuses=status_summary(overlapping),
-                   frozen_longest=f"{frozen_longest:.3f}", slow=len(slow),
-                   page_longest=f"{max((r['end'] - r['start'] for r in no_db), default=0.0):.3f}")
-        if failed:
-            problems.append(f"{len(failed)} answers neither the page nor 503 ({status_summary(failed)})")
-        if slow:
-            problems.append(f"{len(slow)} answers slower than {args.slow:g} s (longest {frozen_longest:.2f} s)")
-        if recovered is None or recovered - thaw > args.recovery:
-            problems.append(f"recovery {out['recovery']} s > {args.recovery:g} s")
-    elif args.scenario == "term":
-        t_term = at["term"]
-        # A request the client sent a few milliseconds before SIGTERM can reach nginx's
-        # upstream connect after it, when the socket is already gone (a 502 nginx logs as
-        # connect() ENOENT): it never reached Gatehouse, so it was not in flight. The client
-        # sees only its own send time, so 502s sent within `race` before SIGTERM count
-        # with those sent after it.
-        race = args.race
-        raced = [r for r in records if t_term - race <= r["start"] < t_term and r["status"] == 502]
-        before = [r for r in records if r["start"] < t_term and r not in raced]
-        in_flight = [r for r in before if r["end"] > t_term]
-        failed = [r for r in before if not ok(r)]
-        after = [r for r in records if r["start"] >= t_term] + raced
-        out.update(failed=len(failed), in_flight=len(in_flight), raced=len(raced),
-                   sent_after_term=len(after), after_statuses=status_summary(after) or "-")
-        if failed:
-            problems.append(f"{len(failed)} requests sent before SIGTERM failed ({status_summary(failed)})")
-        if not in_flight:
-            problems.append("no request was in flight at SIGTERM (the scenario proved nothing)")
-    else:  # hup, two, plain: every answer must be the expected one
-        failed = [r for r in records if not ok(r)]
-        out["failed"] = len(failed)
-        if failed:
-            problems.append(f"{len(failed)} failed requests ({status_summary(failed)})")
-    if sent == 0:
-        problems.append("no request was sent")
-    out["verdict"] = "FAIL" if problems else "ok"
-    out["why"] = "; ".join(problems)
-    emit(**out)
+    chosen = []
+    for r in records:
+        if args.label and r["label"] not in args.label:
+            continue
+        if args.status and r["status"] not in args.status:
+            continue
+        if args.not_status and r["status"] in args.not_status:
+            continue
+        if args.unexpected and r["status"] in expected.get(r["label"], set()):
+            continue
+        if args.started_after is not None and r["start"] < args.started_after:
+            continue
+        if args.started_before is not None and r["start"] >= args.started_before:
+            continue
+        if args.ended_after is not None and r["end"] <= args.ended_after:
+            continue
+        if args.ended_before is not None and r["end"] > args.ended_before:
+            continue
+        if args.overlapping and not (r["end"] > args.overlapping[0] and r["start"] < args.overlapping[1]):
+            continue
+        if args.not_overlapping and (r["end"] > args.not_overlapping[0] and r["start"] < args.not_overlapping[1]):
+            continue
+        if args.slower_than is not None and r["end"] - r["start"] <= args.slower_than:
+            continue
+        chosen.append(r)
+    name = args.name
+    emit(**{name: len(chosen),
+            f"{name}_longest": "%.3f" % max((r["end"] - r["start"] for r in chosen), default=0.0),
+            f"{name}_statuses": status_summary(chosen) or "-",
+            f"{name}_first_end": "%.6f" % min(r["end"] for r in chosen) if chosen else "none",
+            f"{name}_last_end": "%.6f" % max(r["end"] for r in chosen) if chosen else "none"})
 
 
 # ------------------------------------------------------------------ process faults
@@ -393,13 +319,17 @@ def main():
     p.add_argument("--ready-file", help="created once the first answer (or failure) is in")
     p.add_argument("--timeout", type=float, default=10)
     p.add_argument("--pause", type=float, default=0, help="seconds each thread sleeps between requests")
-    p = sub.add_parser("analyze")
-    p.add_argument("scenario", choices=["kill", "pgdown", "freeze", "hup", "term", "two", "plain"])
+    p = sub.add_parser("select")
+    p.add_argument("name", help="prefix of the printed keys")
     p.add_argument("--records", required=True)
-    p.add_argument("--at", action="append")
-    p.add_argument("--slow", type=float, default=2.0)
-    p.add_argument("--recovery", type=float, default=2.0)
-    p.add_argument("--race", type=float, default=0.02, help="term: seconds before SIGTERM in which a 502 counts as sent after it")
+    p.add_argument("--label", action="append", help="any of these labels")
+    p.add_argument("--status", type=int, action="append", help="any of these statuses (0: no answer)")
+    p.add_argument("--not-status", type=int, action="append")
+    p.add_argument("--unexpected", action="store_true", help="a status its spec did not expect")
+    for option in ("--started-after", "--started-before", "--ended-after", "--ended-before", "--slower-than"):
+        p.add_argument(option, type=float)
+    p.add_argument("--overlapping", type=time_window, help="T0:T1, ended after T0 and started before T1")
+    p.add_argument("--not-overlapping", type=time_window)
     p = sub.add_parser("children")
     p.add_argument("supervisor", type=int)
     for name in ("kill-worker", "hup"):
@@ -419,8 +349,8 @@ def main():
         print(free_port())
     elif args.command == "load":
         run_load(args)
-    elif args.command == "analyze":
-        analyze(args)
+    elif args.command == "select":
+        select(args)
     elif args.command == "children":
         print(" ".join(map(str, children(args.supervisor))))
     elif args.command == "kill-worker":

@@ -13,18 +13,22 @@
 #                         0.5 s (database pages 503 until they recover, other pages unaffected);
 #                         every worker answering again (last 503) at most 2 s after the thaw
 #   7 broken template     a template broken, then SIGHUP: the old workers keep answering
+#   8 mail server down    the SMTP server stopped for 30 s while mail is queued under load:
+#                         every mail arrives once (none lost, none twice), no failed request
 # /metrics is read before and after each scenario (every worker reports the instance's totals).
 #
 # Each scenario is one file, faults/scenarios/N-name.sh, sourced in the order of N: its bounds
-# at its top, then its steps. To add one (say "mail server down"), add a file there: start
-# load with load_start, break something, load_stop, judge with `results analyze ...` (tool.py;
-# its figures arrive as shell variables, e.g. $sent $failed $verdict $why), then print and
-# call `row NAME SENT FAILED LONGEST RECOVERY BOUND VERDICT` for the table. Add a kind of
-# analysis to faults/tool.py if none fits.
+# at its top, then its steps and the rules that judge them. To add one (say "disk full"),
+# add a file there: start load with load_start, break something, load_stop, judge_load, then
+# count what matters with `records NAME FILTERS...` (tool.py select; the figures arrive as
+# shell variables), `fail WHY` for each bound broken, print, and call
+# `row NAME SENT FAILED LONGEST RECOVERY BOUND VERDICT` for the table. faults/tool.py only
+# measures (load, select, process faults, /metrics); it knows no scenario.
 #
 # Environment: GATEHOUSE_BIN (default .build/release/gatehouse, built when missing),
-# FAULTS_THREADS=6 client threads, KEEP_TMP=1 keeps the temp directory and its logs (kept
-# anyway when a bound is broken).
+# FAULTS_THREADS=6 client threads, FAULTS_SCENARIOS="1 8" only those scenarios (5 needs 4
+# before it), KEEP_TMP=1 keeps the temp directory and its logs (kept anyway when a bound is
+# broken).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 name=faults
@@ -51,7 +55,7 @@ load_start() {
     local specs=() i
     for spec in "$@"; do specs+=(--spec "$spec"); done
     python3 "$tool" load --out "$load_out" --threads "${load_threads:-$threads}" --seconds 60 --max-requests 100000 \
-        --timeout "${load_timeout:-10}" --stop-file "$tmp/$load_name.stop" --ready-file "$tmp/$load_name.ready" \
+        --timeout "${load_timeout:-10}" --pause "${load_pause:-0}" --stop-file "$tmp/$load_name.stop" --ready-file "$tmp/$load_name.ready" \
         "${specs[@]}" &
     load_pid=$!
     stack_bg_pids+=("$load_pid")
@@ -85,6 +89,30 @@ results() {
         printf -v "$key" '%s' "${line#*=}"
     done <"$tmp/results"
 }
+
+# records NAME FILTERS...: the last load's records that match every filter (tool.py select:
+# --label, --status, --not-status, --unexpected, --started-after/before T, --ended-after/before
+# T, --overlapping T0:T1, --not-overlapping T0:T1, --slower-than S), as shell variables: NAME
+# (their count), NAME_longest, NAME_statuses, NAME_first_end and NAME_last_end (or "none").
+records() { results select "$1" --records "$load_out" "${@:2}"; }
+
+# judge_load: after load_stop, starts a scenario's verdict (ok until fail) with the figures
+# of every request: $sent, $longest, $statuses.
+judge_load() {
+    verdict=ok why=""
+    records sent
+    longest=$sent_longest statuses=$sent_statuses
+    [ "$sent" -gt 0 ] || fail "no request was sent"
+}
+
+# fail WHY: a bound broken.
+fail() { verdict=FAIL why="${why:+$why; }$1"; }
+
+# above A B: true when the number A is greater than B.
+above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
+
+# seconds_between A B: B - A in seconds, 3 decimals.
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # row SCENARIO SENT FAILED LONGEST RECOVERY BOUND VERDICT
 row() {
@@ -124,6 +152,14 @@ PBKDF2_ITERATIONS=3000000 user_add slow 'slow walrus prism 1' authenticated
 
 sock_a="$tmp/gh.sock"
 port_a=$(free_port)
+# Mail goes over SMTP to scripts/smtp-sink.py on smtp_port (scenario 8 starts and stops it);
+# every instance on the database sends, so every instance gets the same settings.
+smtp_port=$(free_port)
+cat >>"$env_file" <<ENV
+PUBLIC_URL=http://127.0.0.1:$port_a
+SMTP_URL=smtp://127.0.0.1:$smtp_port
+MAIL_DIR=$tmp/mail-files
+ENV
 nginx_start "$tmp/nginx-a" "$port_a" "$sock_a"
 serve_ready "$sock_a" "$tmp/serve-a.log" "$port_a"
 pid_a=$serve_pid
@@ -137,6 +173,9 @@ page_a="page|$port_a|GET|/auth||200"
 health_a="health|$port_a|GET|/healthz||200"
 
 for scenario in "$root"/faults/scenarios/*.sh; do
+    number=$(basename "$scenario")
+    number=${number%%-*}
+    [ -z "${FAULTS_SCENARIOS:-}" ] || [[ " $FAULTS_SCENARIOS " == *" $number "* ]] || continue
     # shellcheck source=/dev/null
     source "$scenario"
 done

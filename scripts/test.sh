@@ -7,6 +7,8 @@ cd "$root"
 
 # bench/report.py against recorded wrk results and the former awk report (standard library only).
 python3 -m unittest -q bench/test_report.py
+# faults/tool.py's record filters, which the faults scenarios judge with.
+python3 -m unittest -q faults/test_tool.py
 
 cluster=$(mktemp -d /tmp/gatehouse-test-pg.XXXXXX)
 pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -18,11 +18,35 @@ start0=$(now)
 back=$(now)
 sleep 2.5
 load_stop
-results analyze pgdown --records "$load_out" --at "stop0=$stop0" --at "stop1=$stop1" \
-    --at "start0=$start0" --at "back=$back" --slow "$slowest" --recovery "$recovery_within"
+judge_load
+records home_back --label home --status 200 --started-after "$stop1"
+if [ "$home_back" = 0 ]; then
+    recovered="" recovery=never recovery_from_start=never
+    fail "no authenticated GET / answered 200 after the database came back"
+else
+    recovered=$home_back_first_end
+    recovery=$(seconds_between "$back" "$recovered")
+    recovery_from_start=$(seconds_between "$start0" "$recovered")
+    # A 200 can end before pg.sh start has returned: that is no time at all.
+    ! above 0 "$recovery" || recovery=0.000
+    ! above 0 "$recovery_from_start" || recovery_from_start=0.000
+    ! above "$recovery" "$recovery_within" || fail "recovery $recovery s > $recovery_within s"
+fi
+# Answers expected while the database is (going) down: the page from before it, else 503.
+records failed_outside --unexpected --not-overlapping "$stop0:$recovered"
+records failed_during --unexpected --not-status 503 --overlapping "$stop0:$recovered"
+failed=$((failed_outside + failed_during))
+[ "$failed" = 0 ] || fail "$failed answers neither the page nor 503 ($failed_outside_statuses; $failed_during_statuses)"
+records down --started-after "$stop1" --ended-before "$start0"
+records health_down --label health --started-after "$stop1" --ended-before "$start0"
+[ "$down" -gt 0 ] && [ "$health_down" -gt 0 ] || fail "no request (or no /healthz) ran while the database was down"
+records not_503 --label home --label health --not-status 503 --started-after "$stop1" --ended-before "$start0"
+[ "$not_503" = 0 ] || fail "$not_503 page or /healthz answers while down were not 503 ($not_503_statuses)"
+records slow --slower-than "$slowest"
+[ "$slow" = 0 ] || fail "$slow answers slower than $slowest s"
 snapshot "$tmp/m2b.json" "$port_a"
-echo "   pg_ctl stop took $(awk -v a="$stop0" -v b="$stop1" 'BEGIN { printf "%.2f", b - a }') s, start $(awk -v a="$start0" -v b="$back" 'BEGIN { printf "%.2f", b - a }') s"
-echo "   while down: $down_requests requests ($down_statuses), longest ${down_longest} s"
+echo "   pg_ctl stop took $(seconds_between "$stop0" "$stop1") s, start $(seconds_between "$start0" "$back") s"
+echo "   while down: $down requests ($down_statuses), longest ${down_longest} s"
 echo "   sent $sent ($statuses), failed $failed, longest ${longest} s; first 200 on GET / ${recovery} s after the database was back (${recovery_from_start} s after pg_ctl start began)"
 report_metrics "" "$tmp/m2a.json" "$tmp/m2b.json"
 [ "$verdict" = ok ] || echo "   FAIL: $why"

@@ -11,11 +11,13 @@ sleep 1
 results hup "$pid_a" --timeout "$replaced_within"
 sleep 1
 load_stop
-results analyze hup --records "$load_out"
+judge_load
+records failed --unexpected
+[ "$failed" = 0 ] || fail "$failed failed requests ($failed_statuses)"
 snapshot "$tmp/m3b.json" "$port_a"
 echo "   workers $workers_before → $workers_after, all replaced after ${replaced} s"
 echo "   sent $sent ($statuses), failed $failed, longest ${longest} s"
 report_metrics "" "$tmp/m3a.json" "$tmp/m3b.json"
-if [ "$replaced" = never ]; then verdict=FAIL why="workers not all replaced within $replaced_within s${why:+; $why}"; fi
+[ "$replaced" != never ] || fail "workers not all replaced within $replaced_within s"
 [ "$verdict" = ok ] || echo "   FAIL: $why"
 row "3 SIGHUP" "$sent" "$failed" "$longest s" "all workers replaced in $replaced s" "no failed request" "$verdict"

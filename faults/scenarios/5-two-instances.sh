@@ -35,14 +35,16 @@ check "A, next request: GET / as bob" 303 "$(status_of "$port_a" / "$bob")"
 check "B, next request: /auth/check as bob" 401 "$(status_of "$port_b" /auth/check "$bob")"
 t5_end=$(now)
 load_stop
-results analyze two --records "$load_out"
+judge_load
+records failed --unexpected
+[ "$failed" = 0 ] || fail "$failed failed requests ($failed_statuses)"
 snapshot "$tmp/m5b.json" "$port_a"
 snapshot "$tmp/m5bB.json" "$port_b"
 echo "   load on both (alice): sent $sent ($statuses), failed $failed, longest ${longest} s"
 report_metrics A "$tmp/m5a.json" "$tmp/m5b.json"
 report_metrics B "$tmp/m5aB.json" "$tmp/m5bB.json"
-if [ "$check_failed" -gt 0 ]; then verdict=FAIL why="$check_failed checks failed${why:+; $why}"; fi
+[ "$check_failed" = 0 ] || fail "$check_failed checks failed"
 [ "$verdict" = ok ] || echo "   FAIL: $why"
 row "5 two instances" "$((sent + check_sent))" "$((failed + check_failed))" "$longest s" \
-    "seen on the next request ($check_sent checks in $(awk -v a="$t5" -v b="$t5_end" 'BEGIN { printf "%.2f", b - a }') s)" \
+    "seen on the next request ($check_sent checks in $(seconds_between "$t5" "$t5_end") s)" \
     "every check, no failed request" "$verdict"

@@ -21,9 +21,31 @@ kill -CONT $frozen
 thaw=$(now)
 sleep 2.5
 load_stop
-results analyze freeze --records "$load_out" --at "freeze=$freeze" --at "thaw=$thaw" --slow "$slowest" --recovery "$recovery_within"
+judge_load
+records frozen --overlapping "$freeze:$thaw"
+records home_back --label home --status 200 --started-after "$thaw"
+recovered="" recovery=never
+if [ "$home_back" -gt 0 ]; then
+    # Each worker process learns on its own (its probe thread) that the database answers
+    # again, so 503 is expected until the last of them has: recovery runs from the thaw to
+    # the last 503, or to the first 200 when none came after it.
+    records late_503 --status 503 --started-after "$thaw"
+    recovered=$home_back_first_end
+    [ "$late_503" = 0 ] || ! above "$late_503_last_end" "$recovered" || recovered=$late_503_last_end
+    recovery=$(seconds_between "$thaw" "$recovered")
+fi
+if [ "$recovery" = never ] || above "$recovery" "$recovery_within"; then
+    fail "recovery $recovery s > $recovery_within s"
+fi
+records failed_outside --unexpected --not-overlapping "$freeze:$recovered"
+records failed_during --unexpected --not-status 503 --overlapping "$freeze:$recovered"
+failed=$((failed_outside + failed_during))
+[ "$failed" = 0 ] || fail "$failed answers neither the page nor 503 ($failed_outside_statuses; $failed_during_statuses)"
+records slow --slower-than "$slowest"
+[ "$slow" = 0 ] || fail "$slow answers slower than $slowest s (longest $frozen_longest s while frozen)"
+records page_frozen --label page --overlapping "$freeze:$thaw"
 snapshot "$tmp/m6b.json" "$port_a"
-echo "   while frozen: $frozen_requests requests ($frozen_statuses), longest ${frozen_longest} s; GET /auth (no database) longest ${page_longest} s"
+echo "   while frozen: $frozen requests ($frozen_statuses), longest ${frozen_longest} s; GET /auth (no database) longest ${page_frozen_longest} s"
 echo "   sent $sent ($statuses), failed $failed, slower than $slowest s: $slow; every worker answering again ${recovery} s after the thaw"
 report_metrics "" "$tmp/m6a.json" "$tmp/m6b.json"
 [ "$verdict" = ok ] || echo "   FAIL: $why"

@@ -14,7 +14,9 @@ kill -HUP "$pid_a"
 sleep 3
 after_workers=$(worker_pids "$pid_a")
 load_stop
-results analyze plain --records "$load_out"
+judge_load
+records failed --unexpected
+[ "$failed" = 0 ] || fail "$failed failed requests ($failed_statuses)"
 exits=$(grep -c worker_exited "$tmp/serve-a.log" || true)
 echo "   workers $(tr ' ' , <<<"$before_workers") → $(tr ' ' , <<<"${after_workers:-none}") 3 s after SIGHUP; worker exits logged so far: $exits"
 echo "   sent $sent ($statuses), failed $failed, longest ${longest} s"
