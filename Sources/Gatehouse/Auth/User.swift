@@ -10,14 +10,18 @@ public struct User: Sendable, Equatable {
     public let lastName: String?
     /// Scopes such as `authenticated`, `admin`, `super`.
     public let scopes: [String]
+    /// The confirmed email address, where the session lookup reads it (for `/auth/check`);
+    /// `nil` without one, or where it was not read.
+    public let email: String?
 
     /// Creates a user value.
-    public init(id: Int, username: String, firstName: String?, lastName: String?, scopes: [String]) {
+    public init(id: Int, username: String, firstName: String?, lastName: String?, scopes: [String], email: String? = nil) {
         self.id = id
         self.username = username
         self.firstName = firstName
         self.lastName = lastName
         self.scopes = scopes
+        self.email = email
     }
 
     /// Whether the user holds `scope`.

@@ -47,7 +47,7 @@ enum GateCheck {
             spaced += scope
             commas += scope
         }
-        return Response(status: .noContent, headers: [
+        var response = Response(status: .noContent, headers: [
             ("X-Auth-User", user.username),
             ("X-Auth-Scope", spaced),
             ("Remote-User", user.username),
@@ -57,6 +57,12 @@ enum GateCheck {
             ("Remote-Name", displayName(user)),
             ("Cache-Control", "no-store"),
         ])
+        // Only a confirmed address (the lookup reads no other), and only one Gatehouse
+        // would send mail to: a row edited by hand cannot put a CR/LF into a header.
+        if let email = user.email, MailAddress.problem(email) == nil {
+            response.headers += [("X-Auth-Email", email), ("Remote-Email", email), ("X-Auth-Request-Email", email)]
+        }
+        return response
     }
 
     /// The longest `X-Original-URL` a 401 sends back as `next`: nginx builds it from the

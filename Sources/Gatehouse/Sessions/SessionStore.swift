@@ -50,7 +50,8 @@ public struct SessionStore {
                         WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)
                         OR EXISTS (SELECT 1 FROM passkey p WHERE p."user" = u.id) ELSE false END,
                    extract(epoch FROM least(s.expires_at - make_interval(secs => $2::int / 2),
-                                            s.created_at + make_interval(secs => $3::int)) - now())::float8
+                                            s.created_at + make_interval(secs => $3::int)) - now())::float8,
+                   CASE WHEN u.email_confirmed_at IS NOT NULL THEN u.email END
             FROM session s JOIN users u ON u.id = s."user"
             WHERE s.token = $1 AND s.expires_at > now()
               AND s.created_at > now() - make_interval(secs => $3::int)
@@ -88,7 +89,8 @@ public struct SessionStore {
         let read = try database.execute(SessionStore.lookupStatement, parameters) { row -> (found: Found, stale: Bool, reusableFor: Double)? in
             guard let row, let sessionID = row.int(0), let userID = row.int(1), let username = row.string(2) else { return nil }
             let scopes = row.withBytes(5) { ScopeList.scopes(json: $0) } ?? []
-            let user = User(id: userID, username: username, firstName: row.string(3), lastName: row.string(4), scopes: scopes)
+            let user = User(id: userID, username: username, firstName: row.string(3), lastName: row.string(4), scopes: scopes,
+                            email: row.string(11))
             let found = Found(sessionID: sessionID, user: user, factors: row.int(7) ?? 1, authenticatedAgo: row.int(8) ?? 0,
                               hasFactor: row.bool(9))
             return (found, row.bool(6), row.string(10).flatMap(Double.init) ?? 0)

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Gatehouse
 import Testing
 
 /// deploy/nginx.conf's gate: `auth_request` against Gatehouse guarding /protected/ (any
@@ -92,6 +93,7 @@ struct GateTests {
         let stack = try Stack(nginxLocations: apps.locations)
         try SignIn.addUser("bob", password: "bob password 12", to: stack.database)
         try SignIn.addUser("alice", password: "alice password 1", scopes: ["admin"], to: stack.database)
+        try UserStore(database: stack.database.connect()).setConfirmedEmail(username: "alice", "alice@example.test")
         let client = stack.client
 
         // Anonymous, however forged: sent to sign in, and no app hears of it.
@@ -124,6 +126,7 @@ struct GateTests {
         #expect(admin.status == 200)
         let adminHeaders = try EchoApps.headers(admin)
         #expect(adminHeaders.first { $0.name == "Remote-Groups" }?.value == "authenticated,admin")
+        #expect(adminHeaders.first { $0.name == "Remote-Email" }?.value == "alice@example.test")
         try GateTests.expectGateValues(adminHeaders, session: alice, stack: stack)
         #expect(stack.stop() == 0)
     }

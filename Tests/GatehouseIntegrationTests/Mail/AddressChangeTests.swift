@@ -214,4 +214,25 @@ struct AddressChangeTests {
         try Purge.run(database: harness.connection, configuration: harness.configuration)
         #expect(try harness.scalar("SELECT email FROM email_confirmation") == "ann2@new.example")
     }
+
+    @Test("/auth/check names the confirmed address (X-Auth-Email, Remote-Email, X-Auth-Request-Email): the old one until the link is followed, never an unconfirmed or malformed one")
+    func gateHeaders() throws {
+        var browser = signedIn()
+        func emails() -> [String?] {
+            let answer = browser.get("/auth/check")
+            return ["X-Auth-Email", "Remote-Email", "X-Auth-Request-Email"].map { answer.header($0) }
+        }
+        #expect(emails() == ["ann@old.example", "ann@old.example", "ann@old.example"])
+        #expect(browser.post("/account/email", [("email", "ann@new.example")]).status == .seeOther)
+        #expect(emails() == ["ann@old.example", "ann@old.example", "ann@old.example"])
+        let link = try #require(QueuedMail.confirmationPath(in: try QueuedMail.outbox(harness.connection, to: "ann@new.example")[0]))
+        var mailbox = harness.browser(address: "198.51.100.26")
+        #expect(mailbox.post(link, []).status == .ok)
+        #expect(emails() == ["ann@new.example", "ann@new.example", "ann@new.example"])
+        _ = try harness.scalar("UPDATE users SET email_confirmed_at = NULL WHERE username = 'ann'")
+        #expect(emails() == [nil, nil, nil])
+        _ = try harness.scalar("UPDATE users SET email = E'ann@new.example\\r\\nX-Auth-Scope: super', email_confirmed_at = now() WHERE username = 'ann'")
+        #expect(emails() == [nil, nil, nil])
+        #expect(browser.get("/auth/check").header("X-Auth-Scope") == "authenticated")
+    }
 }
