@@ -164,4 +164,42 @@ struct AddressMailTests {
         mails = try Self.mail(sink, to: "ann@example.test", count: 2)
         #expect(mails[1].contains("The passkey named \u{201C}Desk key\u{201D} was removed."))
     }
+
+    @Test("Through nginx: hostile addresses (CR/LF, NUL, over-long, non-ASCII) are 400 and change nothing; a non-ASCII or hostile name reaches the mail only RFC 2047-encoded, no header added")
+    func hostileThroughNginx() throws {
+        let sink = try SMTPSink()
+        defer { sink.stop() }
+        let stack = try Self.stack(sink)
+        defer { stack.stop() }
+        try SignIn.addUser("zoe", password: Self.password, firstName: "Zoë\r\nBcc: victim@evil.example", to: stack.database)
+        let client = stack.client
+        let (session, _) = try SignIn.through(client, "zoe", Self.password)
+        let shown = try client.send("GET", "/account", headers: ["Cookie": "session=\(session)"])
+        let csrf = try #require(hiddenValue("csrf_token", in: shown.text))
+        let hostile = ["zoe%40example.test%0D%0ABcc%3A%20x%40evil.example", "zoe%40example.test%0ABcc%3A%20x%40evil.example",
+                       "zoe%00%40example.test", String(repeating: "z", count: 300) + "%40example.test", "zo%C3%AB%40example.test",
+                       "%3Czoe%40example.test%3E"]
+        for email in hostile {
+            let body = "csrf_token=\(csrf)&email=\(email)"
+            let answer = try client.send("POST", "/account/email", headers: [
+                "Cookie": "session=\(session)", "Origin": client.origin, "Content-Type": "application/x-www-form-urlencoded",
+            ], body: Array(body.utf8))
+            #expect(answer.status == 400, "\(email)")
+        }
+        let database = stack.database.connect()
+        #expect(try database.query("SELECT count(*) FROM email_confirmation").scalar() == "0")
+        #expect(try database.query("SELECT count(*) FROM mail_outbox").scalar() == "0")
+        #expect(try database.query("SELECT email FROM users WHERE username = 'zoe'").scalar() == nil)
+
+        let asked = try client.post("/account/email", form: [("csrf_token", csrf), ("email", "zoe@example.test")],
+                                    headers: SecondFactor.headers(client, session))
+        #expect(asked.status == 303)
+        try Stack.waitFor(seconds: 15) { !sink.messages().isEmpty }
+        let raw = sink.messages()[0]
+        let head = raw.components(separatedBy: "\r\n\r\n")[0]
+        #expect(head.contains("To: =?UTF-8?B?"))
+        #expect(!head.contains("Bcc:"))
+        #expect(raw.contains("X-Envelope-To: zoe@example.test\r\n"))
+        #expect(!raw.contains("victim@evil.example\r\n") && !raw.contains("X-Envelope-To: zoe@example.test,"))
+    }
 }
