@@ -30,7 +30,8 @@ struct MailSender: Sendable {
             let database = DatabaseConnection(configuration: configuration)
             while true {
                 do {
-                    try preparing?(database)
+                    // Its failure must not hold up mail already queued.
+                    do { try preparing?(database) } catch { Log.event("mail_preparing_failed", ["error": "\(error)"]) }
                     while try sender.deliverOne(on: database) {}
                     sleep(idlePause)
                 } catch {

@@ -225,6 +225,29 @@ struct ResetPageTests {
         #expect(try harness.scalar("SELECT count(*) FROM audit_log WHERE event = 'password_reset_limited'") == "3")
     }
 
+    @Test("Four mailers on four connections handling 8 requests for one account at once send it exactly 3 links")
+    func accountLimitUnderConcurrency() throws {
+        let harness = try Self.harness()
+        for number in 1...8 {
+            var visitor = harness.browser(address: "192.0.2.\(number)")
+            #expect(visitor.post("/auth/reset", [("login", number.isMultiple(of: 2) ? "alice" : "ALICE@example.test")]).status == .ok)
+        }
+        let mailer = PasswordResetMailer(application: harness.application)
+        let conninfo = harness.database.conninfo
+        let group = DispatchGroup()
+        for _ in 0..<4 {
+            group.enter()
+            Foundation.Thread.detachNewThread {
+                defer { group.leave() }
+                try? mailer.handleWaiting(on: DatabaseConnection(conninfo: conninfo))
+            }
+        }
+        group.wait()
+        #expect(try harness.scalar("SELECT count(*) FROM reset_attempt WHERE handled_at IS NULL") == "0")
+        #expect(try harness.scalar("SELECT count(*) FROM password_reset") == String(PasswordResetRequests.accountLimit))
+        #expect(try harness.scalar("SELECT count(*) FROM mail_outbox") == String(PasswordResetRequests.accountLimit))
+    }
+
     @Test("One address may ask 10 times an hour, then gets 429 with Retry-After and nothing is recorded")
     func addressLimit() throws {
         let harness = try Self.harness()
