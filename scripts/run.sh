@@ -66,6 +66,9 @@ if [ "$("$bin" user list --count)" = "0" ]; then
     echo "created user admin with password: $password   (shown once)"
 fi
 
+# Links in mail (address confirmation, password reset) lead to PUBLIC_URL: this site, unless
+# .env or the environment names another.
+if [ -z "$("$bin" check-config | sed -n 's/^PUBLIC_URL=//p')" ]; then export PUBLIC_URL="http://127.0.0.1:$port"; fi
 # As deploy/gatehouse.service: GnuTLS (from libpq's LDAP support) not set up at load.
 GNUTLS_NO_IMPLICIT_INIT=1 "$bin" serve 2>>"$run/gatehouse.log" &
 responder=$!
