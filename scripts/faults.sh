@@ -153,9 +153,12 @@ PBKDF2_ITERATIONS=3000000 user_add slow 'slow walrus prism 1' authenticated
 sock_a="$tmp/gh.sock"
 port_a=$(free_port)
 # Mail goes over SMTP to scripts/smtp-sink.py on smtp_port (scenario 8 starts and stops it);
-# every instance on the database sends, so every instance gets the same settings.
+# every instance on the database sends, so every instance gets the same settings. nginx on
+# loopback is the trusted proxy: scenario 8's reset requests each come "from" an address of
+# their own (X-Forwarded-For); the other scenarios send none and stay 127.0.0.1.
 smtp_port=$(free_port)
 cat >>"$env_file" <<ENV
+TRUSTED_PROXIES=127.0.0.1
 PUBLIC_URL=http://127.0.0.1:$port_a
 SMTP_URL=smtp://127.0.0.1:$smtp_port
 MAIL_DIR=$tmp/mail-files

@@ -1,11 +1,14 @@
 # shellcheck shell=bash
 # make faults, scenario 8 mail server down for 30 s under load (sourced by scripts/faults.sh).
-# Bounds: every mail queued before, during and after the outage reaches the SMTP server
-# exactly once: as many messages received as mail_outbox rows, every row sent (none waiting,
-# none failed) within drain_within s of the server's return, no Message-ID received twice;
-# mail was queued while the server was down and its sending was retried (else the scenario
-# proved nothing); the page load beside it fails no request.
-outage=30 drain_within=60 mail_pause=0.2
+# Mail comes from password-reset requests (POST /auth/reset, each from an address of its own
+# through X-Forwarded-For, TRUSTED_PROXIES being nginx's 127.0.0.1, for reset_users accounts
+# with confirmed addresses, at most 3 each: the per-address and per-account limits).
+# Bounds: every request answered 200 is handled and its mail reaches the SMTP server exactly
+# once: as many mail_outbox rows as requests, as many messages received as rows, every row
+# sent (none waiting, none failed) within drain_within s of the server's return, no
+# Message-ID received twice; mail was queued while the server was down and its sending was
+# retried (else the scenario proved nothing); the page load beside it fails no request.
+outage=30 drain_within=60 mail_pause=0.2 reset_users=80
 
 sink_dir="$tmp/smtp-sink"
 
@@ -27,21 +30,18 @@ sink_stop() {
     wait "$sink_pid" || true
 }
 
-# queue_mail N: one mail into the outbox, as a change's transaction would queue it.
-# (Until /auth/reset is on main, nothing a client can ask for queues mail.)
-queue_mail() {
-    psql_stack -v ON_ERROR_STOP=1 -c "INSERT INTO mail_outbox (recipient, subject, message) VALUES (
-        'fault$1@example.test', 'Fault $1', convert_to(E'From: gatehouse@127.0.0.1\\r\\nTo: fault$1@example.test\\r\\n'
-        || E'Subject: Fault $1\\r\\nMessage-ID: <fault-$1.' || md5(random()::text) || E'@127.0.0.1>\\r\\n\\r\\nMail $1.\\r\\n', 'UTF8'))" \
-        >/dev/null 2>>"$tmp/cli.log"
-}
-
-# mail_loop STOP_FILE: queues mail every mail_pause s until STOP_FILE exists.
-mail_loop() {
-    local n=0
-    until [ -e "$1" ]; do
+# reset_loop STOP_FILE: a password-reset request every mail_pause s until STOP_FILE exists
+# (or each account had its 3), appending each answer's status to $tmp/reset.statuses.
+reset_loop() {
+    local n=0 page anon csrf
+    page=$(curl -sS --max-time 10 -D "$tmp/reset.headers" "http://127.0.0.1:$port_a/auth/reset")
+    anon=$(cookie_in "$tmp/reset.headers")
+    csrf=$(csrf_in <<<"$page")
+    until [ -e "$1" ] || [ "$n" -ge $((3 * reset_users)) ]; do
+        status_of "$port_a" /auth/reset "$anon" -H "X-Forwarded-For: 10.8.$((n / 250)).$((n % 250 + 1))" \
+            --data-urlencode "csrf_token=$csrf" --data-urlencode "login=reset$((n % reset_users))" >>"$tmp/reset.statuses"
+        echo >>"$tmp/reset.statuses"
         n=$((n + 1))
-        queue_mail "$n" || echo "queueing mail $n failed" >>"$tmp/mail-loop.log"
         sleep "$mail_pause"
     done
 }
@@ -53,13 +53,18 @@ outbox_counts() {
 }
 
 echo
-log "8. mail server down for $outage s while mail is queued under load"
+log "8. mail server down for $outage s while password-reset mail is queued under load"
+for ((i = 0; i < reset_users; i++)); do
+    printf 'reset walrus prism %s\n' "$i" | gh user add "reset$i" --email "reset$i@example.test" >>"$tmp/cli.log" 2>&1 \
+        || die "gatehouse user add reset$i --email failed"
+done
 sink_start
 snapshot "$tmp/m8a.json" "$port_a"
 # Each client pauses 5 ms between requests: the load must outlast the outage within the
 # loop's 100000 requests.
 load_pause=0.005 load_start mail "$home_a" "$check_a" "$page_a"
-mail_loop "$tmp/mail-loop.stop" &
+: >"$tmp/reset.statuses"
+reset_loop "$tmp/mail-loop.stop" &
 mail_loop_pid=$!
 stack_bg_pids+=("$mail_loop_pid")
 sleep 5
@@ -77,11 +82,16 @@ records failed --unexpected
 [ "$failed" = 0 ] || fail "$failed failed requests ($failed_statuses)"
 records after_up --started-after "$up"
 [ "$after_up" -gt 0 ] || fail "the page load ended before the server was back"
-# The outbox drains: mail that failed during the outage waits out its backoff (2 s, 4 s, 8 s …).
+asked=$(grep -c . "$tmp/reset.statuses" || true)
+answered=$(grep -c '^200$' "$tmp/reset.statuses" || true)
+[ "$answered" = "$asked" ] || fail "$((asked - answered)) of $asked reset requests not answered 200 ($(sort "$tmp/reset.statuses" | uniq -c | tr -s ' \n' ' '))"
+# The outbox drains: mail that failed during the outage waits out its backoff (2 s, 4 s, 8 s …);
+# each worker's sender turns reset requests into mail between its sends.
 drained=never
 while :; do
     read -r queued sent_rows waiting failed_rows retries <<<"$(outbox_counts)"
-    if [ "$waiting" = 0 ]; then
+    unhandled=$(psql_stack -c "SELECT count(*) FROM reset_attempt WHERE handled_at IS NULL")
+    if [ "$waiting" = 0 ] && [ "$unhandled" = 0 ]; then
         drained=$(seconds_between "$up" "$(now)")
         break
     fi
@@ -94,12 +104,13 @@ sink_stop
 received=$(find "$sink_dir" -name '*.eml' | wc -l)
 ids=$(find "$sink_dir" -name '*.eml' -exec grep -hi '^Message-ID:' {} + | sort | uniq -c | awk '$1 > 1' | wc -l)
 during=$(psql_stack -c "SELECT count(*) FROM mail_outbox WHERE created_at > to_timestamp($down) AND created_at < to_timestamp($up)")
-echo "   mail queued $queued ($during while the server was down), sent $sent_rows, waiting $waiting, failed $failed_rows;" \
+echo "   reset requests $asked ($answered answered 200); mail queued $queued ($during while the server was down), sent $sent_rows, waiting $waiting, failed $failed_rows;" \
     "$retries retried attempts; received by the server $received, Message-IDs received more than once: $ids"
 echo "   every mail sent ${drained} s after the server was back"
 echo "   page load: sent $sent ($statuses), failed $failed, longest ${longest} s"
 report_metrics "" "$tmp/m8a.json" "$tmp/m8b.json"
-[ "$drained" != never ] || fail "$waiting mail still waiting $drain_within s after the server was back"
+[ "$drained" != never ] || fail "$waiting mail and $unhandled reset requests still waiting $drain_within s after the server was back"
+[ "$queued" = "$answered" ] || fail "$queued mail queued for $answered reset requests"
 [ "$received" = "$queued" ] || fail "$received messages received for $queued queued"
 [ "$sent_rows" = "$queued" ] || fail "$sent_rows of $queued marked sent"
 [ "$failed_rows" = 0 ] || fail "$failed_rows marked failed"
