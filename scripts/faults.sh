@@ -1,20 +1,10 @@
 #!/usr/bin/env bash
 # `make faults`: the faults a deployment meets, each under a bounded loop of requests on
 # loopback against a private stack (PostgreSQL, `gatehouse serve` with 2 worker processes,
-# nginx), with figures per scenario and a non-zero exit when a bound is broken:
-#   1 worker kill -9      at most the requests in flight fail; a replacement within 1 s
-#   2 PostgreSQL stopped  pages and /healthz answer 503, none slower than 2 s; first 200 on
-#                         an authenticated GET / at most 2 s after the database is back
-#   3 SIGHUP              every worker replaced, no failed request
-#   4 SIGTERM             requests sent before it (a slow sign-in among them) complete; exit 0
-#   5 two instances       a sign-in on one is valid on the other at once; a scope change or a
-#                         revoke on one (web or CLI) is seen by the other on its next request
-#   6 PostgreSQL frozen   SIGSTOP for 4 s: no answer slower than the 2 s DATABASE_TIMEOUT plus
-#                         0.5 s (database pages 503 until they recover, other pages unaffected);
-#                         every worker answering again (last 503) at most 2 s after the thaw
-#   7 broken template     a template broken, then SIGHUP: the old workers keep answering
-#   8 mail server down    the SMTP server stopped for 30 s while mail is queued under load:
-#                         every mail arrives once (none lost, none twice), no failed request
+# nginx), with figures per scenario and a non-zero exit when a bound is broken. The
+# scenarios, each with its bounds at the top of its own file (faults/scenarios/):
+#   1 worker kill -9   2 PostgreSQL stopped   3 SIGHUP   4 SIGTERM   5 two instances
+#   6 PostgreSQL frozen   7 SIGHUP with a broken template   8 mail server down for 30 s
 # /metrics is read before and after each scenario (every worker reports the instance's totals).
 #
 # Each scenario is one file, faults/scenarios/N-name.sh, sourced in the order of N: its bounds
