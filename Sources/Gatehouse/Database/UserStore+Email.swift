@@ -78,7 +78,7 @@ extension UserStore {
     }
 
     /// A user's address and whether it is confirmed, by user id, for those given that have one.
-    func emails(userIDs: [Int]) throws(DatabaseError) -> [Int: (address: String, confirmed: Bool)] {
+    public func emails(userIDs: [Int]) throws(DatabaseError) -> [Int: (address: String, confirmed: Bool)] {
         guard !userIDs.isEmpty else { return [:] }
         var found: [Int: (address: String, confirmed: Bool)] = [:]
         for row in try database.query("""

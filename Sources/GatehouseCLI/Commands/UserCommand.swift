@@ -138,10 +138,12 @@ enum UserCommand {
             return
         }
         let page = try users.page(listing)
+        let emails = try users.emails(userIDs: page.users.map(\.id))
         let rows = page.users.map { user in
-            [user.username, [user.firstName, user.lastName].compactMap { $0 }.joined(separator: " "), user.scopes.joined(separator: " ")]
+            [user.username, [user.firstName, user.lastName].compactMap { $0 }.joined(separator: " "),
+             emails[user.id].map { $0.address + ($0.confirmed ? "" : " (unconfirmed)") } ?? "", user.scopes.joined(separator: " ")]
         }
-        print(Table.render(header: ["USERNAME", "NAME", "SCOPES"], rows: rows))
+        print(Table.render(header: ["USERNAME", "NAME", "EMAIL", "SCOPES"], rows: rows))
         if let next = page.nextAfter {
             var command = ["gatehouse user list"]
             if let search = listing.search { command.append("--search " + shellQuoted(search)) }

@@ -68,4 +68,18 @@ struct MailCommandTests {
         #expect(try gatehouse(["mail", "list", "--all"]).output.contains("Sent one"))
         #expect(try gatehouse(["mail", "send"]).status == 2)
     }
+
+    @Test("user list shows each address (an unconfirmed one marked) and --search finds users by its prefix")
+    func listAddresses() throws {
+        #expect(try gatehouse(["migrate"]).status == 0)
+        #expect(try gatehouse(["user", "add", "kim", "--email", "kim.lee@example.test"], input: "a long enough password\n").status == 0)
+        #expect(try gatehouse(["user", "add", "lou"], input: "another long password\n").status == 0)
+        _ = try database.connect().query("UPDATE users SET email = 'lou@example.test' WHERE username = 'lou'")
+        let listed = try gatehouse(["user", "list"])
+        #expect(listed.output.hasPrefix("USERNAME  NAME  EMAIL"))
+        #expect(listed.output.contains("kim.lee@example.test  "))
+        #expect(listed.output.contains("lou@example.test (unconfirmed)"))
+        let found = try gatehouse(["user", "list", "--search", "KIM.L"])
+        #expect(found.output.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != " " }) } == ["kim"])
+    }
 }
