@@ -57,13 +57,15 @@ struct SameInstanceRevocationTests {
         }
     }
 
-    /// Stops the backends of the instance's listeners (mid-wait or mid-round-trip), and
+    /// Stops the backends of the instance's listeners (mid-wait or mid-round-trip; only
+    /// this test's database: other suites run beside it), and
     /// continues them after at most a second whatever happens, so that a backend stopped
     /// while holding a lock the change needs cannot hang the test.
     func freezeListeners() throws -> [Int32] {
         let rows = try admin.query("""
             SELECT pid FROM pg_stat_activity
-            WHERE pid <> pg_backend_pid() AND (query = 'SELECT pg_backend_pid()' OR query LIKE 'LISTEN%')
+            WHERE pid <> pg_backend_pid() AND datname = current_database()
+              AND (query = 'SELECT pg_backend_pid()' OR query LIKE 'LISTEN%')
             """).rows
         let pids = rows.compactMap { $0[0].flatMap { Int32($0) } }
         for pid in pids { kill(pid, SIGSTOP) }

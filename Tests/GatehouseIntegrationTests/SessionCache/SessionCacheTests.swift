@@ -105,7 +105,7 @@ struct SessionCacheTests {
         let reconnects = try Self.metric(stack, "gatehouse_session_cache_listener_reconnects_total")
         // Terminated; once each listener has noticed (and before it reconnects 200 ms
         // later), lookups that a cache would keep, then a revocation no listener hears.
-        _ = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT pg_backend_pid()' OR query LIKE 'LISTEN%'")
+        _ = try admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND (query = 'SELECT pg_backend_pid()' OR query LIKE 'LISTEN%')")
         usleep(50_000)
         #expect(Self.checks(stack.port, cookie, count: 24).allSatisfy { $0 == 204 })
         _ = try admin.query("DELETE FROM session")
