@@ -19,6 +19,45 @@ deb=$(ls -t .build/gatehouse_*-1_*.deb 2>/dev/null | head -1)
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "deb-test: FAILED: $*" >&2; exit 1; }
 
+# Stopping: PostgreSQL, nginx and gatehouse politely, then whatever still runs with its root
+# in the test's trees (their children, an interrupted debootstrap) is killed, and every mount
+# under .build/deb-test is undone, deepest first: also after a failure or Ctrl-C.
+tree=$(realpath -m .build/deb-test)
+processes_under() {
+    local pid dir
+    for pid in /proc/[0-9]*; do
+        dir=$(readlink "$pid/root" 2>/dev/null) || continue
+        [[ $dir == "$tree"/* ]] && echo "${pid#/proc/}"
+    done
+}
+mounts_under() { awk -v tree="$tree/" 'index($2, tree) == 1 { print $2 }' /proc/mounts | sort -r; }
+cleanup() {
+    set +e
+    trap - INT TERM
+    if [[ -d "$work/proc/1" ]]; then
+        chroot "$work" sh -c 'nginx -s stop 2>/dev/null; \
+            [ -f /run/gatehouse-test.pid ] && kill -TERM "$(cat /run/gatehouse-test.pid)"; \
+            pg_ctlcluster 15 main stop -m fast 2>/dev/null' >/dev/null 2>&1
+    fi
+    local left
+    for _ in $(seq 50); do
+        left=$(processes_under)
+        [[ -z $left ]] && break
+        sleep 0.2
+    done
+    if [[ -n $left ]]; then
+        echo "deb-test: killing what is left in the chroot: $(echo $left)" >&2
+        # shellcheck disable=SC2086  # one word per process id
+        kill -KILL $left 2>/dev/null
+        sleep 0.5
+    fi
+    local mount_point
+    for mount_point in $(mounts_under); do umount "$mount_point" || umount -l "$mount_point"; done
+    [[ -z $(mounts_under) ]] || echo "deb-test: still mounted: $(mounts_under)" >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 if [[ ! -f "$cache/.complete" ]]; then
     step "debootstrap bookworm into $cache (once; needs $mirror)"
     command -v debootstrap >/dev/null || apt-get install -y -q debootstrap >/dev/null
@@ -45,29 +84,11 @@ if ((${#missing[@]})); then
 fi
 
 step "a fresh copy of the clean root"
-mounted=()
-pids_file=""
-cleanup() {
-    set +e
-    if [[ -d "$work/proc/1" ]]; then
-        chroot "$work" sh -c 'nginx -s stop 2>/dev/null; \
-            [ -f /run/gatehouse-test.pid ] && kill -TERM "$(cat /run/gatehouse-test.pid)"; \
-            pg_ctlcluster 15 main stop -m fast 2>/dev/null' >/dev/null 2>&1
-        sleep 1
-    fi
-    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount "${mounted[i]}"; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 rm -rf "$work"
 cp -a "$cache" "$work"
-for fs in proc dev dev/pts; do
-    case $fs in
-        proc) mount -t proc proc "$work/proc" ;;
-        *) mount --bind "/$fs" "$work/$fs" ;;
-    esac
-    mounted+=("$work/$fs")
-done
+mount -t proc proc "$work/proc"
+mount --bind /dev "$work/dev"
+mount --bind /dev/pts "$work/dev/pts"
 cp "$deb" "$work/tmp/gatehouse.deb"
 in_root() { chroot "$work" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
 
@@ -164,6 +185,11 @@ page=$(curl -s -D - -b "$jar" "$base/private/")
 grep -q "private page" <<< "$page" || fail "signed in, /private/ still refused: $page"
 grep -qi "^X-Auth-User: admin" <<< "$page" || fail "no X-Auth-User: admin"
 echo "signed in as admin; /private/ served with X-Auth-User: admin"
+if [[ -n ${DEB_TEST_HOLD:-} ]]; then
+    # For a look around: the chroot keeps serving until Ctrl-C, which stops it all as usual.
+    echo "deb-test: holding: $base/ serves; chroot $work; Ctrl-C ends it"
+    sleep infinity
+fi
 
 step "gatehouse and nginx stop; purge leaves only the database"
 in_root nginx -s stop
