@@ -19,7 +19,7 @@ struct AddressMailTests {
     static func mail(_ sink: SMTPSink, to recipient: String, count: Int) throws -> [String] {
         var found: [String] = []
         try Stack.waitFor(seconds: 15) {
-            found = sink.messages().filter { $0.contains("X-Envelope-To: \(recipient)\r\n") }.map(QueuedMail.decoded)
+            found = sink.messages().filter { $0.contains("X-Envelope-To: \(recipient)\r\n") }.map(MailText.decoded)
             return found.count >= count
         }
         return found
