@@ -198,6 +198,8 @@ kill -TERM "$kill_pid"
 for _ in $(seq 50); do kill -0 "$kill_pid" 2>/dev/null || break; sleep 0.2; done
 in_root dpkg --purge gatehouse | tee "$work/../purge.txt"
 grep -q "database" "$work/../purge.txt" || fail "purge did not say the database is kept"
+grep -q "still includes.*sites-enabled/gatehouse" "$work/../purge.txt" \
+    || fail "purge did not name the nginx site that still includes the removed snippets"
 rm -f "$work/etc/nginx/sites-enabled/gatehouse"
 cp -a "$cache/etc/nginx/sites-enabled/default" "$work/etc/nginx/sites-enabled/"
 rm -rf "$work/var/www/private"
