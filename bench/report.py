@@ -387,10 +387,35 @@ def render_markdown(figures):
         f"`gatehouse serve` answered `/healthz` (over FastCGI, database up) **{c['startup_ms']} ms** after exec "
         f"(median of {c['startup_runs']} starts: {c['startup_all']} ms).",
         "",
+    ] + render_factor_signin(c) + [
         "## Targets (issues 6 and 20)",
         "",
     ] + render_targets(figures)
     return out
+
+
+def render_factor_signin(context):
+    """The `factor` scenario's lines (bench/factor_signin.py: kind, samples, median, p90 ms,
+    rows joined by `;`), or nothing when it did not run."""
+    rows = [row.split("\t") for row in context.get("factor_signin", "").split(";") if row]
+    if not rows:
+        return []
+    by_kind = {row[0]: row for row in rows}
+    out = [
+        "## Sign-in with a second factor",
+        "",
+        "One sign-in at a time through nginx, from the first POST to the answer that lands on `/`; "
+        "with a code that is POST /auth, GET and POST /auth/second.",
+        "",
+        "| sign-in | samples | median ms | p90 ms |",
+        "|---|--:|--:|--:|",
+    ]
+    out += [f"| {kind} | {row[1]} | {row[2]} | {row[3]} |" for kind, row in by_kind.items()]
+    if "password" in by_kind and "password+totp" in by_kind:
+        added = float(by_kind["password+totp"][2]) - float(by_kind["password"][2])
+        out.append("")
+        out.append(f"The code adds **{added:.1f} ms** to the median sign-in.")
+    return out + [""]
 
 
 def chart_data(figures):

@@ -66,3 +66,16 @@ class IssueTwentyTargets(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FactorSignIn(unittest.TestCase):
+    """The `factor` scenario's section: absent when it did not run, the added median when it did."""
+
+    def test_absent_without_the_scenario(self):
+        self.assertEqual(report.render_factor_signin({}), [])
+
+    def test_added_median(self):
+        lines = report.render_factor_signin({"factor_signin": "password\t10\t112.0\t130.5;password+totp\t10\t119.5\t140.0"})
+        self.assertIn("| password | 10 | 112.0 | 130.5 |", lines)
+        self.assertIn("| password+totp | 10 | 119.5 | 140.0 |", lines)
+        self.assertIn("The code adds **7.5 ms** to the median sign-in.", lines)

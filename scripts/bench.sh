@@ -18,8 +18,10 @@
 #   BENCH_CONNECTIONS="8 32 128"
 #   BENCH_QUICK=1           smoke run: 3 s per run, one run each, results go to
 #                           .build/bench/results/ (latest.* stays the last full run)
-#   BENCH_SCENARIOS="home check login-page redirect login storm flood"   a subset (`flood`:
-#                           /auth/check idle, then during 300 concurrent correct sign-ins)
+#   BENCH_SCENARIOS="home check login-page redirect login storm flood factor"   a subset
+#                           (`flood`: /auth/check idle, then during 300 concurrent correct
+#                           sign-ins; `factor`: one sign-in at a time, password alone and
+#                           password + TOTP code, bench/factor_signin.py)
 #   BENCH_MAX_BUSY=15       before measuring, wait up to BENCH_QUIET_WAIT=120 s until other
 #                           processes use less than this % of the cores (others build and fuzz),
 #                           and run a page-view or sign-in run they disturbed more than that
@@ -55,7 +57,7 @@ else
 fi
 duration=${duration%s}
 read -r -a connections <<<"${BENCH_CONNECTIONS:-8 32 128}"
-read -r -a scenarios <<<"${BENCH_SCENARIOS:-home check login-page redirect login storm flood}"
+read -r -a scenarios <<<"${BENCH_SCENARIOS:-home check login-page redirect login storm flood factor}"
 login_connections=4    # PBKDF2 makes a sign-in cost ~0.1 s of CPU: a few clients saturate
 storm_connections=32   # page views measured while the sign-in storm runs, and /auth/check during the flood
 flood_connections=300  # correct sign-ins at once in the flood, far more than the hashing pools admit
@@ -710,6 +712,23 @@ flood_scenario() {
     sql "DELETE FROM session WHERE \"user\" IN (SELECT id FROM users WHERE username ~ '^flood[0-9]+$')"
 }
 
+# What a second factor adds to a sign-in: factor_users fresh users (factorN, benchuser's
+# password hash, no factor) each sign in with the password alone, get an authenticator app
+# and sign in with password and code, one at a time (bench/factor_signin.py).
+factor_users=10
+factor_figures=""
+factor_scenario() {
+    local users=() n
+    sql "DELETE FROM users WHERE username ~ '^factor[0-9]+$'"
+    sql "INSERT INTO users (username, first_name, p_hash, p_salt, p_iterations, scope, info)
+         SELECT 'factor' || n, 'Factor', u.p_hash, u.p_salt, u.p_iterations, '[\"authenticated\"]', '{}'
+         FROM users u, generate_series(0, $((factor_users - 1))) AS n WHERE u.username = '$bench_user'"
+    for ((n = 0; n < factor_users; n++)); do users+=("factor$n"); done
+    factor_figures=$(python3 "$root/bench/factor_signin.py" "$gh_url" "$bench_password" "${users[@]}" | paste -sd';') \
+        || die "bench/factor_signin.py failed"
+    sql "DELETE FROM users WHERE username ~ '^factor[0-9]+$'"
+}
+
 # The flood's users: floodN for N below flood_connections, each with benchuser's password
 # (its stored hash copied, so making them costs no PBKDF2).
 ensure_flood_users() {
@@ -841,7 +860,7 @@ write_context() {
         [login_connections]=$login_connections [storm_connections]=$storm_connections
         [flood_connections]=$flood_connections [pbkdf2_bound]=$pbkdf2_bound [pbkdf2_reference]=$pbkdf2_reference
         [pbkdf2_fast]=$pbkdf2_fast [sha256_bytes]=$sha256_bytes [startup_ms]=$startup_ms
-        [startup_runs]=$startup_runs [startup_all]=$startup_all
+        [startup_runs]=$startup_runs [startup_all]=$startup_all [factor_signin]=$factor_figures
     )
     local key
     for key in "${!cache_figures[@]}"; do c[cache_$key]=${cache_figures[$key]}; done
@@ -903,14 +922,14 @@ main() {
 
     local scenario
     for scenario in "${scenarios[@]}"; do
-        [[ "$scenario" == login || "$scenario" == storm || "$scenario" == flood ]] || log "scenario $scenario"
+        [[ "$scenario" == login || "$scenario" == storm || "$scenario" == flood || "$scenario" == factor ]] || log "scenario $scenario"
         case "$scenario" in
         home) signed_in_scenario home "gatehouse floor" 200 / ;;
         check) signed_in_scenario check gatehouse 204 /auth/check ;;
         login-page) page_scenario login-page gatehouse 200 /auth ;;
         redirect) page_scenario redirect "gatehouse floor" 303 / ;;
-        login | storm | flood) ;;   # below, after the page views
-        *) die "unknown scenario $scenario (home check login-page redirect login storm flood)" ;;
+        login | storm | flood | factor) ;;   # below, after the page views
+        *) die "unknown scenario $scenario (home check login-page redirect login storm flood factor)" ;;
         esac
     done
     # Sign-ins last: each makes a session row, and the page views above should not see them.
@@ -924,6 +943,10 @@ main() {
     if [[ " ${scenarios[*]} " == *" flood "* ]]; then
         log "scenario flood: /auth/check idle, then during $flood_connections concurrent correct sign-ins"
         flood_scenario
+    fi
+    if [[ " ${scenarios[*]} " == *" factor "* ]]; then
+        log "scenario factor: $factor_users sign-ins one at a time with the password alone, then with a TOTP code"
+        factor_scenario
     fi
     "$bin" session revoke "$bench_user" >/dev/null 2>>"$work/cli.log" || true
     report
