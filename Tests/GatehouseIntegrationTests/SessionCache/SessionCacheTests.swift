@@ -134,8 +134,10 @@ struct SessionCacheTests {
             behind.append(try #require(seen.flatMap(Double.init)))
             usleep(100_000)
         }
-        // Slid once the first second has passed (SESSION_MAX_AGE/2), not on every request.
-        #expect(behind.max()! < 1.25, "\(behind)")
+        // Slid by the first request after a second (SESSION_MAX_AGE/2) has passed, not on
+        // every request; measured after a round of checks, so up to a round (and a loaded
+X
+        #expect(behind.max()! < 1.6, "\(behind)")
         #expect(behind.max()! > 0.5, "\(behind)")
         #expect(try Self.metric(stack, "gatehouse_session_cache_hits_total") > 0)
         #expect(stack.stop() == 0)
