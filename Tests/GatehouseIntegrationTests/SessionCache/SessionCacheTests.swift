@@ -136,7 +136,7 @@ struct SessionCacheTests {
         }
         // Slid by the first request after a second (SESSION_MAX_AGE/2) has passed, not on
         // every request; measured after a round of checks, so up to a round (and a loaded
-X
+        // machine's delays) later. Entries used past the slide point would never slide it.
         #expect(behind.max()! < 1.6, "\(behind)")
         #expect(behind.max()! > 0.5, "\(behind)")
         #expect(try Self.metric(stack, "gatehouse_session_cache_hits_total") > 0)
