@@ -100,14 +100,20 @@ snapshot() {
         -o -path /var/lib/systemd/deb-systemd-helper-masked \) -prune -o -print' | sort
 }
 
-step "PostgreSQL 15 starts (its socket only: the chroot shares the host's network)"
-in_root pg_ctlcluster 15 main start -- -o "-c listen_addresses=''"
 snapshot > "$work/../before.txt"
 in_root sh -c 'getent passwd gatehouse' && fail "a gatehouse user before the install"
 
-step "dpkg -i $(basename "$deb")"
-in_root dpkg -i /tmp/gatehouse.deb | tee "$work/../install.txt"
+# As when one apt run brings PostgreSQL too and configures this package first (README).
+step "dpkg -i $(basename "$deb") while PostgreSQL is down: postinst names dpkg-reconfigure"
+in_root dpkg -i /tmp/gatehouse.deb 2>&1 | tee "$work/../install.txt"
+grep -q "no local PostgreSQL answered" "$work/../install.txt" || fail "postinst did not say PostgreSQL is missing"
+grep -q "^ *dpkg-reconfigure gatehouse$" "$work/../install.txt" || fail "postinst did not name dpkg-reconfigure"
 grep -q "user add admin" "$work/../install.txt" || fail "postinst printed no first-admin command"
+
+step "PostgreSQL 15 starts (its socket only: the chroot shares the host's network); dpkg-reconfigure gatehouse"
+in_root pg_ctlcluster 15 main start -- -o "-c listen_addresses=''"
+in_root env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure gatehouse 2>&1 | tee "$work/../reconfigure.txt"
+grep -q "schema at version" "$work/../reconfigure.txt" || fail "dpkg-reconfigure did not migrate"
 in_root stat -c '%a %U:%G %n' /etc/gatehouse /etc/gatehouse/gatehouse.env
 [[ $(in_root stat -c '%a %U:%G' /etc/gatehouse/gatehouse.env) == "640 root:gatehouse" ]] \
     || fail "gatehouse.env is not 0640 root:gatehouse"
