@@ -39,9 +39,10 @@ let package = Package(
         .systemLibrary(
             name: "CQREncode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]),
-        // libcurl hands mail to an SMTP server (Mail/SMTPClient.swift).
+        // libcurl hands mail to an SMTP server (Mail/SMTPClient.swift); opened on the first
+        // mail rather than linked (shim.h says why), so no pkg-config link flags.
         .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
+            name: "CCurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         // epoll and SCHED_IDLE: libc, but missing from Swift's Glibc module.
         .systemLibrary(name: "CLinux"),

@@ -46,7 +46,8 @@ find "$stage" -type d -exec chmod 0755 {} +
 find "$stage/usr/share" "$stage/etc" "$stage/lib" -type f -exec chmod 0644 {} +
 
 # Depends: the shared libraries the two binaries link, as dpkg-shlibdeps names their
-# packages, plus the stylesheet nginx serves and adduser for the maintainer scripts.
+# packages, plus libcurl4 (opened when the first mail is sent, not linked: Sources/CCurl/shim.h),
+# the stylesheet nginx serves and adduser for the maintainer scripts.
 # dpkg-shlibdeps wants a debian/control; a minimal one in a scratch directory serves.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -54,7 +55,7 @@ mkdir "$scratch/debian"
 printf 'Source: gatehouse\n\nPackage: gatehouse\nArchitecture: any\n' > "$scratch/debian/control"
 libs=$(cd "$scratch" && dpkg-shlibdeps -O "$root/$stage/usr/bin/gatehouse" "$root/$stage/usr/bin/gatehouse-supervisor" \
     | sed -n 's/^shlibs:Depends=//p')
-depends="$libs, adduser, sass-stylesheets-bulma"
+depends="$libs, libcurl4, adduser, sass-stylesheets-bulma"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s/@VERSION@/$version-1/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@DEPENDS@/$depends/" \
     packaging/control.in > "$stage/DEBIAN/control"

@@ -15,20 +15,24 @@ struct SMTPClient: Sendable {
     static let connectTimeout = 10
     static let transferTimeout = 60
 
-    /// libcurl's global set-up, run once before the first transfer (Swift makes the
-    /// first access to a static thread-safe).
-    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    /// libcurl opened (CCurl's shim.h says why it is not linked) and set up, once before
+    /// the first transfer (Swift makes the first access to a static thread-safe); nil when
+    /// that worked, else why not.
+    private static let loadFailure: String? = gatehouse_curl_load() ? nil : String(cString: gatehouse_curl_load_error())
 
     /// Sends `message` (CRLF lines, headers and body) from `sender` to `recipient`.
     /// - Throws: `MailDeliveryError` with the server's reply code when it gave one; its
     ///   text never holds the message.
     func send(_ message: [UInt8], from sender: MailAddress, to recipient: MailAddress) throws(MailDeliveryError) {
-        guard Self.initialized, let handle = curl_easy_init() else {
+        if let failure = Self.loadFailure {
+            throw MailDeliveryError(replyCode: nil, reason: "libcurl could not be loaded: " + failure)
+        }
+        guard let handle = gatehouse_curl_easy_init() else {
             throw MailDeliveryError(replyCode: nil, reason: "libcurl could not be initialised")
         }
-        defer { curl_easy_cleanup(handle) }
-        let recipients = curl_slist_append(nil, "<\(recipient.text)>")
-        defer { curl_slist_free_all(recipients) }
+        defer { gatehouse_curl_easy_cleanup(handle) }
+        let recipients = gatehouse_curl_slist_append(nil, "<\(recipient.text)>")
+        defer { gatehouse_curl_slist_free_all(recipients) }
         let upload = Upload(message)
         let context = Unmanaged.passRetained(upload)
         defer { context.release() }
@@ -52,13 +56,13 @@ struct SMTPClient: Sendable {
         // Timeouts without SIGALRM: signals belong to the serve loop.
         set(gatehouse_curl_set_long(handle, CURLOPT_NOSIGNAL, 1))
         guard status == CURLE_OK else {
-            throw MailDeliveryError(replyCode: nil, reason: "libcurl refused an option: " + String(cString: curl_easy_strerror(status)))
+            throw MailDeliveryError(replyCode: nil, reason: "libcurl refused an option: " + String(cString: gatehouse_curl_easy_strerror(status)))
         }
-        let outcome = curl_easy_perform(handle)
+        let outcome = gatehouse_curl_easy_perform(handle)
         guard outcome == CURLE_OK else {
             var code = 0
             _ = gatehouse_curl_response_code(handle, &code)
-            throw MailDeliveryError(replyCode: code > 0 ? code : nil, reason: String(cString: curl_easy_strerror(outcome)))
+            throw MailDeliveryError(replyCode: code > 0 ? code : nil, reason: String(cString: gatehouse_curl_easy_strerror(outcome)))
         }
     }
 
