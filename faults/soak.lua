@@ -5,7 +5,9 @@
 --
 -- Environment (wrk gives a script's top level no arguments):
 --   SOAK_RATE      requests/s for each connection
---   SOAK_USER      the user to sign in as, SOAK_PASSWORD its password
+--   SOAK_USER      connection N signs in as SOAK_USER..N (soak1, soak2, ...), SOAK_PASSWORD
+--                  their password: one user per browser, as in life (the lockout admits only
+--                  LOGIN_FAILURE_LIMIT sign-ins of one user from one address at once)
 --
 -- done() prints one line for scripts/soak.sh:
 --   SOAK requests=N duration_us=N p50_us=N p99_us=N max_us=N connect=N read=N write=N
@@ -87,7 +89,7 @@ function request()
    local body = nil
    if s[1] == "login" then
       headers["Content-Type"] = "application/x-www-form-urlencoded"
-      body = "csrf_token=" .. urlencode(csrf or "") .. "&username=" .. urlencode(user) ..
+      body = "csrf_token=" .. urlencode(csrf or "") .. "&username=" .. urlencode(user .. (id or 1)) ..
          "&password=" .. urlencode(password) .. "&next=%2F"
    elseif s[1] == "logout" then
       headers["Content-Type"] = "application/x-www-form-urlencoded"
