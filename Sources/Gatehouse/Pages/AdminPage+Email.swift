@@ -7,15 +7,7 @@ extension AdminPage {
     /// admins see every address on this page anyway.
     static func setEmail(_ context: inout RequestContext) throws -> Response {
         let fields = try context.form()
-        let admin = try context.requireScope("admin") { $0.isAdmin }
-        try context.requireRecentAuthentication(returningTo: "/admin")
-        let username = fields["username"] ?? ""
-        guard let target = try UserStore(database: context.database).find(username: username) else {
-            throw HTTPError(.notFound, "There is no user with that name.")
-        }
-        if target.has("super"), !admin.has("super") {
-            throw GuardFailure.forbidden(required: "super")
-        }
+        let (admin, target) = try actionTarget(&context, fields)
         let typed = fields["email"] ?? ""
         let database = context.database
         let change: UserStore.EmailChange

@@ -18,15 +18,8 @@ extension AdminPage {
     /// factor. Re-confirmed and audited; only `super` resets a `super` user.
     static func resetFactors(_ context: inout RequestContext) throws -> Response {
         let fields = try context.form()
-        let admin = try context.requireScope("admin") { $0.isAdmin }
-        try context.requireRecentAuthentication(returningTo: "/admin")
-        let username = fields["username"] ?? ""
-        guard let target = try UserStore(database: context.database).find(username: username) else {
-            throw HTTPError(.notFound, "There is no user with that name.")
-        }
-        if target.has("super"), !admin.has("super") {
-            throw GuardFailure.forbidden(required: "super")
-        }
+        let (admin, target) = try actionTarget(&context, fields)
+        let username = target.username
         let removed = try context.database.transaction {
             let removed = try SecondFactors(database: context.database).removeAll(userID: target.id)
             if removed.app || removed.passkeys > 0 || removed.recoveryCodes > 0 {

@@ -130,18 +130,25 @@ enum AdminPage {
         return redirect(to: returnListing(fields), flash: action == "add" ? "scope-added" : "scope-removed")
     }
 
-    /// `POST /admin/users/revoke`: ends every session of `username`.
-    static func revokeSessions(_ context: inout RequestContext) throws -> Response {
-        let fields = try context.form()
+    /// The acting admin and the user an admin action names (`username`), once the guard and
+    /// re-confirmation passed; only `super` acts on a `super` user.
+    static func actionTarget(_ context: inout RequestContext, _ fields: FormFields) throws -> (admin: User, target: User) {
         let admin = try context.requireScope("admin") { $0.isAdmin }
         try context.requireRecentAuthentication(returningTo: "/admin")
-        let username = fields["username"] ?? ""
-        guard let target = try UserStore(database: context.database).find(username: username) else {
+        guard let target = try UserStore(database: context.database).find(username: fields["username"] ?? "") else {
             throw HTTPError(.notFound, "There is no user with that name.")
         }
         if target.has("super"), !admin.has("super") {
             throw GuardFailure.forbidden(required: "super")
         }
+        return (admin, target)
+    }
+
+    /// `POST /admin/users/revoke`: ends every session of `username`.
+    static func revokeSessions(_ context: inout RequestContext) throws -> Response {
+        let fields = try context.form()
+        let (admin, target) = try actionTarget(&context, fields)
+        let username = target.username
         let ended = try SessionAdmin(database: context.database).revoke(username: username)
         context.audit.record("sessions_revoked", username: username, address: context.clientAddress,
                              detail: "by=\(admin.username) count=\(ended)")
