@@ -42,20 +42,12 @@ public struct AuditLog {
         }
     }
 
-    /// Deletes rows older than `days` (AUDIT_RETENTION), a batch at a time so no statement
-    /// outlives the statement timeout; run by the maintenance thread.
+    /// Deletes rows older than `days` (AUDIT_RETENTION), a batch at a time; run by the
+    /// maintenance thread.
     /// - Returns: how many rows went.
     @discardableResult
     public func purge(olderThanDays days: Int) throws(DatabaseError) -> Int {
-        var total = 0
-        while true {
-            let deleted = try database.query("""
-                DELETE FROM audit_log WHERE id IN (
-                    SELECT id FROM audit_log WHERE at < now() - make_interval(days => $1::int) LIMIT 10000)
-                """, [String(days)]).affectedRows
-            total += deleted
-            if deleted < 10000 { return total }
-        }
+        try database.deleteRows(of: "audit_log", where: "at", olderThanDays: days)
     }
 
     /// Records `event` (`login_success`, `login_failure`, `logout`, ...).

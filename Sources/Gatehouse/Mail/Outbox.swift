@@ -53,15 +53,7 @@ public enum Outbox {
     /// - Returns: how many rows went.
     @discardableResult
     static func purgeSent(on database: DatabaseConnection) throws(DatabaseError) -> Int {
-        var total = 0
-        while true {
-            let deleted = try database.query("""
-                DELETE FROM mail_outbox WHERE id IN (
-                    SELECT id FROM mail_outbox WHERE sent_at < now() - make_interval(days => $1::int) LIMIT 10000)
-                """, [String(sentRetentionDays)]).affectedRows
-            total += deleted
-            if deleted < 10000 { return total }
-        }
+        try database.deleteRows(of: "mail_outbox", where: "sent_at", olderThanDays: sentRetentionDays)
     }
 
     /// Rows not yet sent and not given up on.
