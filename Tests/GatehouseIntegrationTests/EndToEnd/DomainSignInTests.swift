@@ -113,6 +113,7 @@ struct DomainSignInTests {
         let key = try #require(SessionToken(cookieValue: session)).storageKey
         _ = try site.stack.database.connect().query(
             "UPDATE session SET authenticated_at = now() - interval '11 minutes' WHERE token = $1", [key])
+        OtherInstanceChange.settle()
         let settings = site.appURL + "/settings/?tab=keys&x=1"
         let stale = try site.app.send("GET", "/settings/?tab=keys&x=1", headers: ["Cookie": "session=\(session)"])
         #expect(stale.status == 302)

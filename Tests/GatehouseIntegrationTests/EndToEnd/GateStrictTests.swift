@@ -31,6 +31,7 @@ struct GateStrictTests {
 
         let key = try #require(SessionToken(cookieValue: bob)).storageKey
         _ = try database.query("UPDATE session SET authenticated_at = now() - interval '11 minutes' WHERE token = $1", [key])
+        OtherInstanceChange.settle()
         let stale = try client.send("GET", "/protected/recent/?a=1", headers: cookie)
         #expect(stale.status == 303)
         #expect(stale.header("Location") == "/auth/confirm?next=/protected/recent/?a=1")
@@ -40,6 +41,7 @@ struct GateStrictTests {
 
         // A session that proved two factors passes the mfa gate.
         _ = try database.query("UPDATE session SET factors = 2 WHERE token = $1", [key])
+        OtherInstanceChange.settle()
         let mfa = try client.send("GET", "/protected/mfa/", headers: cookie)
         #expect(mfa.status == 200)
         #expect(mfa.text.contains("Two-factor area"))

@@ -212,6 +212,7 @@ struct PasskeyRouteTests {
         try http.register(key, session: session)
         let database = stack.database.connect()
         _ = try database.query("UPDATE session SET authenticated_at = now() - interval '1 day'")
+        OtherInstanceChange.settle()
         let csrf = try http.csrf(session)
         let stale = try http.post("/account/passkeys/options", session: session, csrf: csrf)
         #expect(stale.status == 403)

@@ -100,6 +100,7 @@ struct SecondFactorTests {
         _ = try stack.database.connect().query(
             "UPDATE session SET authenticated_at = now() - interval '1 hour' WHERE token = $1",
             [try #require(SessionToken(cookieValue: full)).storageKey])
+        OtherInstanceChange.settle()
         #expect(try client.send("GET", "/auth/check?max_age=600", headers: ["Cookie": "session=\(full)"]).status == 401)
         #expect(try client.send("GET", "/auth/check?max_age=7200&mfa=1", headers: ["Cookie": "session=\(full)"]).status == 204)
 
