@@ -52,6 +52,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("crypto")]),
         // Atomic adds on /metrics counters in memory shared by the worker processes.
         .target(name: "CSharedCounters"),
+        // libc for the Embedded Swift supervisor, which cannot import Swift's Glibc module.
+        .systemLibrary(name: "CSupervisorLibc"),
         // The supervisor process and what it shares with the workers (log lines, the
         // /metrics counter block): no database, TLS or FastCGI library, so that process
         // stays small (see Supervisor.swift).
@@ -59,20 +61,29 @@ let package = Package(
             name: "GatehouseSupervision",
             dependencies: ["CSharedCounters"],
             swiftSettings: strictness),
+        // gatehouse-supervisor, in Embedded Swift: no Swift runtime in that process (see
+        // Supervisor.swift). Its Log, SharedCounters and Supervisor sources are links to
+        // GatehouseSupervision's.
         .executableTarget(
             name: "GatehouseSupervisorTool",
-            dependencies: ["GatehouseSupervision"],
-            swiftSettings: strictness),
+            dependencies: ["CSharedCounters", "CSupervisorLibc"],
+            swiftSettings: strictness + [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo"])],
+            linkerSettings: [.linkedLibrary("m")]),
         .target(
             name: "Gatehouse",
             dependencies: [
                 "CFastCGI", "CLibPQ", "CCrypto", "CSHA256", "CZxcvbn", "CFIDO2", "GatehouseSupervision", "CLinux", "CQREncode", "CCurl",
             ],
             swiftSettings: strictness),
+        // Release builds carry the Swift runtime inside the binary, so the package needs no
+        // Swift libraries on the target machine. Set here rather than with SwiftPM's
+        // --static-swift-stdlib, which would also point the Embedded Swift supervisor at
+        // the static runtime's modules, where no Embedded standard library is.
         .executableTarget(
             name: "GatehouseCLI",
             dependencies: ["Gatehouse"],
-            swiftSettings: strictness),
+            swiftSettings: strictness,
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
         // Child processes for tests without Foundation's Process (see ChildProcess.swift).
         .target(
             name: "TestSupport",

@@ -24,9 +24,9 @@ stack_binary() {
         log "building $bin"
         if [ -n "${GATEHOUSE_BIN:-}" ]; then
             # A path inside a scratch directory: <scratch>/release/gatehouse.
-            (cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -warnings-as-errors --scratch-path "$(dirname "$(dirname "$bin")")")
+            (cd "$root" && swift build -c release -Xswiftc -warnings-as-errors --scratch-path "$(dirname "$(dirname "$bin")")")
         else
-            (cd "$root" && swift build -c release --static-swift-stdlib -Xswiftc -warnings-as-errors)
+            (cd "$root" && swift build -c release -Xswiftc -warnings-as-errors)
         fi
         [ -x "$bin" ] || die "no binary at $bin after the build"
     fi

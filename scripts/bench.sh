@@ -336,7 +336,7 @@ ensure_stack() {
     fi
     if [ ! -x "$bin" ]; then
         log "building the release binary"
-        swift build -c release --static-swift-stdlib -Xswiftc -warnings-as-errors
+        swift build -c release -Xswiftc -warnings-as-errors
     fi
     log "starting the make run stack (scripts/run.sh, log in .build/bench/run.log)"
     # pg_stat_statements counts the statements per request (database_probe).

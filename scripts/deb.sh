@@ -11,7 +11,7 @@ cd "$root"
 version=$(sed -n 's/^ *public static let current = "\([0-9.]*\)".*/\1/p' Sources/Gatehouse/Version.swift)
 [[ -n "$version" ]] || { echo "deb.sh: no version in Sources/Gatehouse/Version.swift" >&2; exit 1; }
 arch=$(dpkg --print-architecture)
-release_flags=${RELEASE_FLAGS:--c release --static-swift-stdlib}
+release_flags=${RELEASE_FLAGS:--c release}
 
 # shellcheck disable=SC2086  # the flags are words
 swift build $release_flags -Xswiftc -warnings-as-errors

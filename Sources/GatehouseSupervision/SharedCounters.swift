@@ -1,5 +1,9 @@
 import CSharedCounters
+#if hasFeature(Embedded)
+import CSupervisorLibc
+#else
 import Glibc
+#endif
 
 /// A fixed block of `UInt64` counters that several processes can map and add to at once.
 ///
@@ -61,7 +65,9 @@ package final class SharedCounters: @unchecked Sendable {
     /// `bytes` of `fd` mapped shared, or private anonymous zeroes for `fd` -1.
     private static func map(_ fd: Int32, bytes: Int) -> UnsafeMutablePointer<UInt64>? {
         let flags = fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED
-        guard let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, flags, fd, 0), address != MAP_FAILED else { return nil }
+        guard let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, flags, fd, 0),
+              address != UnsafeMutableRawPointer(bitPattern: -1)  // MAP_FAILED
+        else { return nil }
         return address.bindMemory(to: UInt64.self, capacity: bytes / MemoryLayout<UInt64>.size)
     }
 

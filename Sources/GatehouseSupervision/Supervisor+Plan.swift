@@ -1,9 +1,13 @@
+#if hasFeature(Embedded)
+import CSupervisorLibc
+#else
 import Glibc
+#endif
 
 extension Supervisor {
     /// Everything a supervisor works from, set up beforehand by `gatehouse serve`. It
     /// travels as `gatehouse-supervisor`'s command line; the descriptors are inherited.
-    package struct Plan: Equatable, Sendable {
+    package struct Plan: Sendable {
         /// The listening socket, handed to every worker as its fd 0.
         package var socket: Int32
         /// The unix socket file to remove on stop, when `gatehouse serve` created one.
@@ -43,15 +47,25 @@ extension Supervisor {
             var unixPath: String?
             var counters: Int32?
             var rest = arguments[...]
-            while let option = rest.popFirst(), option != "--" {
+            // Options are matched as bytes: String equality would need Unicode tables that
+            // the Embedded Swift supervisor does not carry.
+            func isOption(_ option: String, _ name: StaticString) -> Bool {
+                option.utf8.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            }
+            while let option = rest.popFirst(), !isOption(option, "--") {
                 guard let value = rest.popFirst() else { return nil }
-                switch option {
-                case "--socket": socket = Int32(value)
-                case "--listen": listen = value
-                case "--processes": processes = Int(value)
-                case "--unlink": unixPath = value
-                case "--counters": counters = Int32(value)
-                default: return nil
+                if isOption(option, "--socket") {
+                    socket = Int32(value)
+                } else if isOption(option, "--listen") {
+                    listen = value
+                } else if isOption(option, "--processes") {
+                    processes = Int(value)
+                } else if isOption(option, "--unlink") {
+                    unixPath = value
+                } else if isOption(option, "--counters") {
+                    counters = Int32(value)
+                } else {
+                    return nil
                 }
             }
             guard let socket, let listen, let processes, processes > 0, !rest.isEmpty else { return nil }
@@ -68,12 +82,9 @@ extension Supervisor {
         _ = withCStrings([path] + plan.arguments) { execv(path, $0) }
         return "\(path): \(String(cString: strerror(errno)))"
     }
-
-    /// The path of the running binary.
-    package static func currentExecutable() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard length > 0 else { return CommandLine.arguments[0] }
-        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }
+
+#if !hasFeature(Embedded)
+// For the tests' round trip; in the supervisor, String equality would need Unicode tables.
+extension Supervisor.Plan: Equatable {}
+#endif

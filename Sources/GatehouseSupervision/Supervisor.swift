@@ -1,4 +1,8 @@
+#if hasFeature(Embedded)
+import CSupervisorLibc
+#else
 import Glibc
+#endif
 
 /// `gatehouse serve`'s parent process: keeps WORKER_PROCESSES workers running, each a
 /// re-execution of `gatehouse serve` with the listening socket on fd 0 (as spawn-fcgi
@@ -14,8 +18,11 @@ import Glibc
 /// so a reload with a template that no longer parses keeps the running workers.
 ///
 /// This module links no database, TLS or FastCGI library: `gatehouse serve` sets up the
-/// socket and counters, then becomes `gatehouse-supervisor` (see `Plan`), a process about
-/// a third the size of a worker that only starts, watches and stops them.
+/// socket and counters, then becomes `gatehouse-supervisor` (see `Plan`), which only
+/// starts, watches and stops workers. That binary compiles this file, `Supervisor+Plan`,
+/// `Log` and `SharedCounters` again as Embedded Swift: no Swift runtime, libstdc++ or
+/// metadata to map, so the process takes about 1.5 MB instead of 7 (the memory budget
+/// counts every process). Hence byte-wise string tests here, and Log's ordered fields.
 package final class Supervisor {
     /// The /metrics counter (index into the shared block) that counts replaced workers.
     package static let workerRestartsCounter = 0
@@ -52,13 +59,13 @@ package final class Supervisor {
             case SIGCHLD:
                 reapAndReplace()
             case SIGHUP:
-                Log.event("supervisor_reload")
+                Log.event("supervisor_reload", [:])
                 for old in Array(workers.keys) where !replace(old) { break }
             default:
                 Log.event("supervisor_stopping", ["signal": received == SIGTERM ? "TERM" : "INT"])
                 stopAll()  // removes the socket file first
                 _ = close(plan.socket)
-                Log.event("supervisor_stopped")
+                Log.event("supervisor_stopped", [:])
                 return
             }
         }
@@ -87,7 +94,7 @@ package final class Supervisor {
         var index = 0
         while let entry = environ[index] {
             let text = String(cString: entry)
-            if !text.hasPrefix("LISTEN=") && !text.hasPrefix("GATEHOUSE_WORKER") { environment.append(text) }
+            if !Self.hasPrefix(text, "LISTEN=") && !Self.hasPrefix(text, "GATEHOUSE_WORKER") { environment.append(text) }
             index += 1
         }
         environment += ["LISTEN=stdin", "GATEHOUSE_WORKER=1", "GATEHOUSE_WORKER_SUPERVISOR=\(getpid())"]
@@ -100,7 +107,7 @@ package final class Supervisor {
         // the rest went to the shared bins under the arena's lock, and the next request's
         // stream buffer paid to consolidate them: 64 took 4,000–4,400 instructions (5–7 %)
         // off each page view and check. An operator's own GLIBC_TUNABLES is left as it is.
-        if !environment.contains(where: { $0.hasPrefix("GLIBC_TUNABLES=") }) {
+        if !environment.contains(where: { Self.hasPrefix($0, "GLIBC_TUNABLES=") }) {
             environment.append("GLIBC_TUNABLES=glibc.malloc.tcache_count=64")
         }
         if let counters = plan.counters { environment.append("GATEHOUSE_WORKER_METRICS=\(counters)") }
@@ -112,7 +119,7 @@ package final class Supervisor {
                 Log.event("worker_spawn_failed", ["error": String(cString: strerror(errno))])
                 return nil
             }
-            _ = fcntl(pipeEnds[0], F_SETFD, FD_CLOEXEC)
+            _ = setCloseOnExec(pipeEnds[0])
             environment.append("GATEHOUSE_WORKER_READY=\(pipeEnds[1])")
         }
         defer { if pipeEnds[1] >= 0 { _ = close(pipeEnds[1]) } }
@@ -145,7 +152,7 @@ package final class Supervisor {
             guard let started = workers.removeValue(forKey: pid) else { continue }
             restarts += 1
             counters?.add(Self.workerRestartsCounter)
-            Log.event("worker_exited", ["pid": String(pid), "status": String(status), "restarts": String(restarts)])
+            Log.event("worker_exited", ["pid": String(pid), "restarts": String(restarts), "status": String(status)])
             // A worker that dies right after starting (bad templates, say) would spin: pause.
             var now = timespec()
             clock_gettime(CLOCK_MONOTONIC, &now)
@@ -206,6 +213,23 @@ package final class Supervisor {
             if waited == 30_000 { for pid in workers.keys { kill(pid, SIGKILL) } }
         }
     }
+}
+
+extension Supervisor {
+    /// Whether `text` starts with `prefix`, byte for byte.
+    static func hasPrefix(_ text: String, _ prefix: StaticString) -> Bool {
+        text.utf8.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+    }
+}
+
+/// Sets close-on-exec on `descriptor` (fcntl is variadic, which Embedded Swift reaches
+/// through the shim).
+func setCloseOnExec(_ descriptor: Int32) -> Int32 {
+    #if hasFeature(Embedded)
+    gatehouse_set_cloexec(descriptor)
+    #else
+    fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+    #endif
 }
 
 /// Calls `body` with a NULL-terminated array of C strings.

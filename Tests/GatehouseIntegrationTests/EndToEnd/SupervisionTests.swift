@@ -55,7 +55,7 @@ struct SupervisionTests {
         return Int(line.split(separator: " ")[1]) ?? 0
     }
 
-    @Test("The supervisor runs as gatehouse-supervisor: no libpq or libcrypto loaded, smaller than a worker")
+    @Test("The supervisor runs as gatehouse-supervisor: no Swift runtime, libpq or libcrypto loaded, smaller than a worker")
     func supervisorIsSmall() throws {
         let stack = try Stack(settings: ["WORKER_PROCESSES": "2"])
         try Stack.waitFor { Self.children(of: stack.responderPID).count == 2 }
@@ -64,12 +64,49 @@ struct SupervisionTests {
         let supervisorLibraries = Self.libraries(of: stack.responderPID)
         #expect(supervisorLibraries.contains { $0.hasPrefix("libc.") })
         #expect(!supervisorLibraries.contains { $0.hasPrefix("libpq.") || $0.hasPrefix("libcrypto.") || $0.hasPrefix("libfcgi.") })
+        // Embedded Swift: the C++ runtime the Swift runtime needs is not there either.
+        #expect(!supervisorLibraries.contains { $0.hasPrefix("libstdc++.") || $0.hasPrefix("libswiftCore.") })
         #expect(try stack.client.send("GET", "/auth").status == 200)
         // A worker that has just been spawned is still a copy of the supervisor until it execs.
         let worker = Self.children(of: stack.responderPID)[0]
         try Stack.waitFor { Self.libraries(of: worker).contains { $0.hasPrefix("libpq.") } }
         #expect(Self.residentKilobytes(of: stack.responderPID) < Self.residentKilobytes(of: worker))
         #expect(stack.stop() == 0)
+    }
+
+    @Test("The supervisor reads its plan back from its arguments: a socket path with spaces and non-ASCII is logged and removed on stop")
+    func supervisorArguments() throws {
+        let database = try TestDatabase()
+        let directory = try TestEnvironment.temporaryDirectory("gatehouse-plan")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/gate house é.sock"
+        var environment = ProcessInfo.processInfo.environment
+        environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
+        environment.merge(Stack.settings(database: database, socket: socket, overrides: ["WORKER_PROCESSES": "2"])) { $1 }
+        let log = directory + "/gatehouse.log"
+        let serve = try ChildProcess.start(try TestEnvironment.binary(), ["serve"], environment: environment,
+                                           outputPath: log, errorPath: log, directory: TestEnvironment.repoRoot)
+        defer { if serve.hasExited() == nil { serve.send(SIGKILL); serve.wait() } }
+        try Stack.waitFor { FileManager.default.fileExists(atPath: socket) && Self.children(of: serve.pid).count == 2 }
+        serve.send(SIGTERM)
+        #expect(serve.wait() == 0)
+        #expect(!FileManager.default.fileExists(atPath: socket))
+        let lines = (try String(contentsOfFile: log, encoding: .utf8)).split(separator: "\n")
+        #expect(lines.contains { $0.contains("event=supervisor_started listen=\"unix:\(socket)\" processes=2") })
+        #expect(lines.contains { $0.contains("event=supervisor_stopped") })
+    }
+
+    @Test("gatehouse-supervisor started by hand, or with a malformed plan, says so and exits 2", arguments: [
+        [],
+        ["--socket", "3", "--listen", "x", "--processes", "0", "--", "/bin/true"],
+        ["--socket", "3", "--listen", "x", "--processes", "2", "--verbose", "--", "/bin/true"],
+    ])
+    func supervisorByHand(arguments: [String]) throws {
+        let binary = try TestEnvironment.binary()
+        let supervisor = String(binary[..<binary.lastIndex(of: "/")!]) + "/gatehouse-supervisor"
+        let outcome = try ChildProcess.run(supervisor, arguments)
+        #expect(outcome.status == 2)
+        #expect(outcome.errors.contains("started by `gatehouse serve`, not by hand"))
     }
 
     @Test("Workers start with glibc's per-thread cache raised, unless the operator set GLIBC_TUNABLES",

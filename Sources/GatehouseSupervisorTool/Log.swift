@@ -1,0 +1,1 @@
+../GatehouseSupervision/Log.swift

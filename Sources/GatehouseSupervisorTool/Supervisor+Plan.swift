@@ -1,0 +1,1 @@
+../GatehouseSupervision/Supervisor+Plan.swift
