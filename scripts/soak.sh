@@ -46,15 +46,19 @@ log "stack up: nginx :$port → gatehouse serve $pid (workers $(worker_pids "$pi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # The visits' own capacity, not a signed-in GET /'s: that one is answered from the session
-# cache, while a visit also signs in (PBKDF2), reads /account and posts a sign-out.
+# cache, while a visit also signs in (PBKDF2), reads /account and posts a sign-out. Counted
+# from whole visits (sign-outs × steps): unpaced, the hashing pools refuse sign-ins beyond
+# what they admit (503), each refusal starts its visit again, and those cheap answers would
+# otherwise count as capacity (they were a third of the requests, and 0.7 of that figure
+# was twice what the stack could do).
 SOAK_RATE=1000000 SOAK_USER=$user SOAK_PASSWORD=$password \
     wrk -t"$connections" -c"$connections" -d10s --timeout 5s -s "$root/faults/soak.lua" "$url/" >"$tmp/capacity.txt" 2>&1
-capacity=$(sed -n 's/^SOAK requests=\([0-9]*\) duration_us=\([0-9]*\).*/\1 \2/p' "$tmp/capacity.txt" \
-    | awk '{ if ($2 > 0) printf "%.0f", $1 / ($2 / 1e6) }')
+capacity=$(sed -n 's/^SOAK requests=[0-9]* duration_us=\([0-9]*\) .* logouts=\([0-9]*\) visit_steps=\([0-9]*\) .*/\1 \2 \3/p' "$tmp/capacity.txt" \
+    | awk '{ if ($1 > 0) printf "%.0f", $2 * $3 / ($1 / 1e6) }')
 [ -n "$capacity" ] && [ "$capacity" -gt 0 ] || { cat "$tmp/capacity.txt" >&2; die "the capacity run gave no figure"; }
 target=$(awk -v c="$capacity" -v s="$share" 'BEGIN { printf "%.0f", c * s }')
 per_connection=$(awk -v t="$target" -v n="$connections" 'BEGIN { printf "%.3f", t / n }')
-log "capacity ($connections connections going round the visits unpaced, 10 s): $capacity req/s at load average $load_before"
+log "capacity ($connections connections going round the visits unpaced, 10 s): $capacity req/s in whole visits ($(sed -n 's/^SOAK requests=\([0-9]*\) .* s5xx=\([0-9]*\) .*/\1 requests, \2 refused/p' "$tmp/capacity.txt")) at load average $load_before"
 log "$minutes min at ${share} × capacity = $target req/s ($connections connections × $per_connection req/s), mixed visits"
 "$bin" session revoke "$user" >/dev/null 2>>"$tmp/cli.log" || true
 
