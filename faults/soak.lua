@@ -61,6 +61,9 @@ local visit = {
 local step, cookie, csrf = 1, nil, nil
 local next_at = nil
 statuses, bad = {}, {}
+-- Each sign-in's time from request() to response(), in ms.
+login_times = {}
+local sent_at = nil
 s5xx, unexpected, logins, logouts = 0, 0, 0, 0
 
 local threads = {}
@@ -96,6 +99,7 @@ function request()
       headers["Content-Type"] = "application/x-www-form-urlencoded"
       body = "csrf_token=" .. urlencode(csrf or "")
    end
+   sent_at = now_ms()
    return wrk.format(s[2], s[3], headers, body)
 end
 
@@ -115,6 +119,7 @@ end
 
 function response(status, headers, body)
    local s = visit[step]
+   if s[1] == "login" and sent_at then table.insert(login_times, now_ms() - sent_at) end
    statuses[status] = (statuses[status] or 0) + 1
    if status >= 500 then s5xx = s5xx + 1 end
    if status ~= s[4] then
@@ -143,12 +148,13 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local merged, merged_bad = {}, {}
+   local merged, merged_bad, times = {}, {}, {}
    local totals = { s5xx = 0, unexpected = 0, logins = 0, logouts = 0 }
    for _, thread in ipairs(threads) do
       for status, n in pairs(thread:get("statuses") or {}) do merged[status] = (merged[status] or 0) + n end
       for key, n in pairs(thread:get("bad") or {}) do merged_bad[key] = (merged_bad[key] or 0) + n end
       for key, _ in pairs(totals) do totals[key] = totals[key] + (thread:get(key) or 0) end
+      for _, ms in ipairs(thread:get("login_times") or {}) do table.insert(times, ms) end
    end
    local function join(t)
       local parts = {}
@@ -156,11 +162,14 @@ function done(summary, latency, requests)
       table.sort(parts)
       return #parts > 0 and table.concat(parts, ",") or "-"
    end
+   table.sort(times)
+   local function at(q) return #times > 0 and times[math.max(1, math.ceil(#times * q))] * 1000 or 0 end
    local e = summary.errors
    io.write(string.format(
       "SOAK requests=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d connect=%d read=%d write=%d timeout=%d " ..
-      "s5xx=%d unexpected=%d logins=%d logouts=%d visit_steps=%d statuses=%s bad=%s\n",
+      "s5xx=%d unexpected=%d logins=%d logouts=%d visit_steps=%d login_p50_us=%d login_p99_us=%d " ..
+      "login_max_us=%d statuses=%s bad=%s\n",
       summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
       e.connect, e.read, e.write, e.timeout, totals.s5xx, totals.unexpected, totals.logins, totals.logouts,
-      #visit, join(merged), join(merged_bad)))
+      #visit, at(0.5), at(0.99), at(1), join(merged), join(merged_bad)))
 end

@@ -76,8 +76,8 @@ table=()
 total_requests=0
 total_errors=0
 
-printf '\n| minute | requests | req/s | of target | errors | 5xx | p50 ms | p99 ms | max ms | sign-ins | RSS MB (supervisor, workers) | pg connections | session rows | load 1m |\n'
-printf '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|\n'
+printf '\n| minute | requests | req/s | of target | errors | 5xx | p50 ms | p99 ms | max ms | sign-ins | sign-in p99/max ms | RSS MB (supervisor, workers) | pg connections | session rows | load 1m |\n'
+printf '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|\n'
 for ((minute = 1; minute <= minutes; minute++)); do
     workers_at_start=$(worker_pids "$pid")
     SOAK_RATE=$per_connection SOAK_USER=$user SOAK_PASSWORD=$password \
@@ -107,9 +107,10 @@ for ((minute = 1; minute <= minutes; minute++)); do
     for entry in $rss; do
         rss_text+="${rss_text:+, }$(awk -v k="${entry#*:}" 'BEGIN { printf "%.1f", k / 1024 }')"
     done
-    printf '| %d | %d | %d | %s%% | %d | %d | %s | %s | %s | %d | %s | %d | %d | %s |\n' "$minute" "$requests" "$rps" \
+    printf '| %d | %d | %d | %s%% | %d | %d | %s | %s | %s | %d | %s/%s | %s | %d | %d | %s |\n' "$minute" "$requests" "$rps" \
         "$(awk -v r="$rps" -v t="$target" 'BEGIN { printf "%.0f", 100 * r / t }')" "$errors" \
         "$s5xx" "$(ms "$(field p50_us)")" "$(ms "$(field p99_us)")" "$(ms "$(field max_us)")" "$(field logins)" \
+        "$(ms "$(field login_p99_us)")" "$(ms "$(field login_max_us)")" \
         "$rss_text" "$conns" "$sessions" "$load1"
     [ "$errors" = 0 ] || failures+=("minute $minute: $errors errors (socket $socket_errors, unexpected statuses $(field bad))")
     [ "$s5xx" = 0 ] || failures+=("minute $minute: $s5xx answers 5xx ($(field statuses))")

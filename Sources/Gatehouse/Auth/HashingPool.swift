@@ -15,17 +15,27 @@ import Synchronization
 /// kernel's autogroups on, every session (each PostgreSQL backend, nginx) is a group of
 /// its own, and that holds only against Gatehouse's own threads (README, Performance).
 ///
+/// Idle time is preferred, not waited for forever: a SCHED_IDLE thread gets almost nothing
+/// while the cores stay busy, and at a steady 0.7 of capacity (`make soak`) the cores are
+/// rarely idle for long enough, so hashes of a few microseconds sat for hundreds of
+/// milliseconds, filled the pool and sign-ins were refused. A caller still waiting after
+/// `idleWaitLimit()` — as long as a hash itself takes — puts the thread running its hash
+/// back under SCHED_OTHER: that hash then takes its turn like any request, and a sign-in
+/// waits at most about twice its own cost for it. A flood still cannot take more than the
+/// pool's threads.
+///
 /// Admission is bounded: at most `capacity` hashes (one running per thread, a few more
 /// queued) are in the pool at once, and the next caller gets `Busy` at once, which the
 /// error boundary answers with 503 and `Retry-After`. So a flood of correct sign-ins
 /// holds at most `capacity` responder threads, for which `ResponderTurns` keeps as many
 /// standby threads, and page views and `/auth/check` keep all of WORKERS.
 public final class HashingPool: Sendable {
-    /// The process's pool: one hashing thread per online core, and one hash per core
-    /// waiting, so that no core idles between hashes during a burst. A longer queue would
-    /// only make sign-ins wait longer, and cost a standby thread and its PostgreSQL
-    /// connection per place.
-    public static let shared = HashingPool(threads: defaultThreadCount, waiting: defaultThreadCount)
+    /// The process's pool: one hashing thread per online core, and three hashes per core
+    /// waiting. One per core was too few for a steady stream: at 0.7 of capacity on two
+    /// cores (`make soak`, 65 sign-ins a second a process) the scheduler's jitter alone
+    /// brought five together now and then, and 0.5 % of sign-ins were refused. Each place
+    /// costs a standby thread and its PostgreSQL connection (about 75 kB here).
+    public static let shared = HashingPool(threads: defaultThreadCount, waiting: 3 * defaultThreadCount)
     /// The number of online cores: hashing threads of the shared pool.
     static var defaultThreadCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
@@ -35,6 +45,17 @@ public final class HashingPool: Sendable {
         /// pool drains in two hash times (well under a second at the default cost); the
         /// rest spreads the retries of a burst rather than bringing them back together.
         public static let retryAfterSeconds = 3
+    }
+
+    /// The CPU time of recent jobs (ns, a moving average): about 45 ms a hash at the
+    /// default PBKDF2 work on this machine, 0.1 ms at the tests' 1,000 iterations. The
+    /// hashing threads update it without a lock: a lost update only ages it a little.
+    private let typicalCost = Atomic(0)
+
+    /// How long a caller lets its hash wait for idle time before it competes like any
+    /// request: what a hash typically costs, and at least 2 ms.
+    func idleWaitLimit() -> DispatchTimeInterval {
+        .nanoseconds(max(2_000_000, typicalCost.load(ordering: .relaxed)))
     }
 
     /// Hashes admitted and not yet returned to their callers: running, queued, or done
@@ -54,8 +75,11 @@ public final class HashingPool: Sendable {
             _ = Thread.spawn { [self] in
                 while true {
                     available.wait()
-                    let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-                    job?()
+                    guard let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
+                    let started = Self.threadCPUTime()
+                    job()
+                    let cost = Self.threadCPUTime() - started
+                    typicalCost.store((typicalCost.load(ordering: .relaxed) * 7 + cost) / 8, ordering: .relaxed)
                 }
             }
         }
@@ -80,16 +104,27 @@ public final class HashingPool: Sendable {
         defer { admitted.withLock { $0 -= 1 } }
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
+        // The hashing thread running this job, while it runs it.
+        let runningOn = Mutex<pthread_t?>(nil)
         jobs.withLock {
             $0.append {
+                runningOn.withLock { $0 = pthread_self() }
                 let value = work()
+                runningOn.withLock { $0 = nil }
                 result.withLock { $0 = value }
                 done.signal()
             }
         }
         available.signal()
         // A responder thread's turn goes to a standby thread meanwhile (ResponderTurns).
-        ResponderTurns.handOverWhile { done.wait() }
+        ResponderTurns.handOverWhile {
+            // Checked again each period: a job still queued at the first may start idle.
+            while done.wait(timeout: .now() + idleWaitLimit()) == .timedOut {
+                runningOn.withLock { thread in
+                    if let thread { Linux.setIdleScheduling(false, thread: thread) }
+                }
+            }
+        }
         return result.withLock { $0! }
     }
 
@@ -98,6 +133,13 @@ public final class HashingPool: Sendable {
     /// refusals then cost no more than a page. Only advice: `run` decides admission.
     public func requireRoom() throws(Busy) {
         if admitted.withLock({ $0 >= capacity }) { throw Busy() }
+    }
+
+    /// The calling thread's CPU time in nanoseconds.
+    private static func threadCPUTime() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return now.tv_sec * 1_000_000_000 + now.tv_nsec
     }
 
     /// Hashes admitted now (tests).

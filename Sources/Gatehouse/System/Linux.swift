@@ -10,13 +10,14 @@ enum Linux {
         Int(gatehouse_unread_bytes(descriptor))
     }
 
-    /// Puts the calling thread under SCHED_IDLE (`true`) or back under SCHED_OTHER.
+    /// Puts `thread` (by default the calling one) under SCHED_IDLE (`true`) or back under
+    /// SCHED_OTHER.
     ///
-    /// Lowering one's own class needs no privilege; going back needs CAP_SYS_NICE or an
+    /// Lowering a thread's class needs no privilege; going back needs CAP_SYS_NICE or an
     /// RLIMIT_NICE of at least 20 and otherwise fails quietly (see `IdleTime`).
-    static func setIdleScheduling(_ idle: Bool) {
+    static func setIdleScheduling(_ idle: Bool, thread: pthread_t = pthread_self()) {
         var parameters = sched_param()
-        _ = pthread_setschedparam(pthread_self(), idle ? SCHED_IDLE : SCHED_OTHER, &parameters)
+        _ = pthread_setschedparam(thread, idle ? SCHED_IDLE : SCHED_OTHER, &parameters)
     }
 }
 

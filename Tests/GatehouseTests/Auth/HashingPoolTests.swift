@@ -29,6 +29,24 @@ struct HashingPoolTests {
         #expect(after == SCHED_OTHER)
     }
 
+    @Test("A hash still waiting for idle time after the limit is put back under the ordinary policy by its caller")
+    func idleWaitIsBounded() throws {
+        let pool = HashingPool(threads: 1, waiting: 0)
+        // The body stays in its idle stretch until its thread's policy changes under it
+        // (or 10 s pass): only the waiting caller can change it.
+        let (before, during) = try pool.run { () -> (Int32, Int32) in
+            var before: Int32 = -1, during: Int32 = -1
+            IdleTime.run {
+                before = sched_getscheduler(0)
+                let deadline = MonotonicClock.now() + 10
+                repeat { during = sched_getscheduler(0) } while during == before && MonotonicClock.now() < deadline
+            }
+            return (before, during)
+        }
+        #expect(before == 5)  // SCHED_IDLE
+        #expect(during == SCHED_OTHER)
+    }
+
     @Test("Many callers at once, all admitted, all get their own answers")
     func concurrentCallers() async {
         let pool = HashingPool(threads: 2, waiting: 30)
