@@ -14,9 +14,7 @@ struct DeployTests {
         let directory = try TestEnvironment.temporaryDirectory("gatehouse-spawn")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let socket = directory + "/gatehouse.sock"
-        var environment = ProcessInfo.processInfo.environment
-        environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
-        environment.merge(Stack.settings(database: database, socket: socket, overrides: ["LISTEN": "stdin"])) { $1 }
+        var environment = Stack.environment(database: database, socket: socket, overrides: ["LISTEN": "stdin"])
         // `gatehouse serve` with LISTEN=stdin as SPEC.md says, or a bare `gatehouse` as
         // mod_fcgid starts it: a listening socket on fd 0 implies both.
         if command.isEmpty { environment["LISTEN"] = nil }

@@ -80,9 +80,7 @@ struct SupervisionTests {
         let directory = try TestEnvironment.temporaryDirectory("gatehouse-plan")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let socket = directory + "/gate house é.sock"
-        var environment = ProcessInfo.processInfo.environment
-        environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
-        environment.merge(Stack.settings(database: database, socket: socket, overrides: ["WORKER_PROCESSES": "2"])) { $1 }
+        let environment = Stack.environment(database: database, socket: socket, overrides: ["WORKER_PROCESSES": "2"])
         let log = directory + "/gatehouse.log"
         let serve = try ChildProcess.start(try TestEnvironment.binary(), ["serve"], environment: environment,
                                            outputPath: log, errorPath: log, directory: TestEnvironment.repoRoot)

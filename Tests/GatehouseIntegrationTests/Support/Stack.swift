@@ -24,6 +24,15 @@ final class Stack {
         return values
     }
 
+    /// This process's environment with the test settings (`settings(...)`) and no env file:
+    /// what a responder started outside `Stack` runs with.
+    static func environment(database: TestDatabase, socket: String, overrides: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
+        environment.merge(settings(database: database, socket: socket, overrides: overrides)) { $1 }
+        return environment
+    }
+
     /// Starts the responder (the built `gatehouse`, or `binary`) and nginx; waits until the
     /// responder's socket exists. `nginxLocations`, nginx configuration text, goes into
     /// deploy/nginx.conf's server block; `nginxServers`, given the port nginx listens on and
@@ -33,9 +42,7 @@ final class Stack {
         self.database = try database ?? TestDatabase()
         directory = try TestEnvironment.temporaryDirectory("gatehouse-stack")
         let socket = directory + "/gatehouse.sock"
-        var environment = ProcessInfo.processInfo.environment
-        environment["GATEHOUSE_ENV_FILE"] = "/dev/null"
-        environment.merge(Stack.settings(database: self.database, socket: socket, overrides: overrides)) { $1 }
+        let environment = Stack.environment(database: self.database, socket: socket, overrides: overrides)
         let log = directory + "/gatehouse.log"
         let process = try ChildProcess.start(try binary ?? TestEnvironment.binary(), ["serve"], environment: environment,
                                              outputPath: log, errorPath: log, directory: TestEnvironment.repoRoot)
