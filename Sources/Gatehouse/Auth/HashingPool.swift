@@ -21,8 +21,11 @@ import Synchronization
 /// milliseconds, filled the pool and sign-ins were refused. A caller still waiting after
 /// `idleWaitLimit()` — as long as a hash itself takes — puts the thread running its hash
 /// back under SCHED_OTHER: that hash then takes its turn like any request, and a sign-in
-/// waits at most about twice its own cost for it. A flood still cannot take more than the
-/// pool's threads.
+/// waits at most about twice its own cost for it. A hash that already waited that long in
+/// the queue, behind others, runs under SCHED_OTHER from its start: otherwise each hash of
+/// a backlog waited out the limit again, one after the other, and a burst of cheap hashes
+/// on busy cores took tens of milliseconds each, long enough to fill the pool and refuse
+/// sign-ins (`make soak`, 7 in 84,000). A flood still cannot take more than the pool's threads.
 ///
 /// Admission is bounded: at most `capacity` hashes (one running per thread, a few more
 /// queued) are in the pool at once, and the next caller gets `Busy` at once, which the
@@ -54,9 +57,9 @@ public final class HashingPool: Sendable {
 
     /// How long a caller lets its hash wait for idle time before it competes like any
     /// request: what a hash typically costs, and at least 2 ms.
-    func idleWaitLimit() -> DispatchTimeInterval {
-        .nanoseconds(max(2_000_000, typicalCost.load(ordering: .relaxed)))
-    }
+    func idleWaitLimit() -> DispatchTimeInterval { .nanoseconds(idleWaitNanoseconds) }
+
+    private var idleWaitNanoseconds: Int { max(2_000_000, typicalCost.load(ordering: .relaxed)) }
 
     /// Hashes admitted and not yet returned to their callers: running, queued, or done
     /// with the caller still to wake. Each one holds its caller's thread.
@@ -106,10 +109,12 @@ public final class HashingPool: Sendable {
         let done = DispatchSemaphore(value: 0)
         // The hashing thread running this job, while it runs it.
         let runningOn = Mutex<pthread_t?>(nil)
+        let queuedAt = MonotonicClock.now()
         jobs.withLock {
-            $0.append {
+            $0.append { [self] in
                 runningOn.withLock { $0 = pthread_self() }
-                let value = work()
+                let overdue = (MonotonicClock.now() - queuedAt) * 1e9 >= Double(idleWaitNanoseconds)
+                let value = overdue ? IdleTime.withoutIdleTime(work) : work()
                 runningOn.withLock { $0 = nil }
                 result.withLock { $0 = value }
                 done.signal()

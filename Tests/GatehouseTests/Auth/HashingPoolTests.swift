@@ -47,6 +47,34 @@ struct HashingPoolTests {
         #expect(during == SCHED_OTHER)
     }
 
+    @Test("A hash that waited in the queue for longer than the limit runs under the ordinary policy from its start")
+    func overdueHashSkipsIdleTime() throws {
+        let pool = HashingPool(threads: 1, waiting: 1)
+        // The first job holds the only hashing thread for 50 ms, 25 times the shortest
+        // limit, while the second waits behind it.
+        let first = DispatchSemaphore(value: 0)
+        _ = Thread.spawn {
+            _ = try? pool.run { usleep(50_000) }
+            first.signal()
+        }
+        let deadline = MonotonicClock.now() + 10
+        while pool.admittedCount < 1 && MonotonicClock.now() < deadline { usleep(100) }
+        let policy = try pool.run { () -> Int32 in
+            var inside: Int32 = -1
+            IdleTime.run { inside = sched_getscheduler(0) }
+            return inside
+        }
+        first.wait()
+        #expect(policy == SCHED_OTHER)
+        // A hash that found the thread free still starts in idle time.
+        let fresh = try pool.run { () -> Int32 in
+            var inside: Int32 = -1
+            IdleTime.run { inside = sched_getscheduler(0) }
+            return inside
+        }
+        #expect(fresh == 5)  // SCHED_IDLE
+    }
+
     @Test("Many callers at once, all admitted, all get their own answers")
     func concurrentCallers() async {
         let pool = HashingPool(threads: 2, waiting: 30)
