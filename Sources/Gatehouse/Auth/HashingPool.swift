@@ -56,10 +56,11 @@ public final class HashingPool: Sendable {
     private let typicalCost = Atomic(0)
 
     /// How long a caller lets its hash wait for idle time before it competes like any
-    /// request: what a hash typically costs, and at least 2 ms.
+    /// request: what a hash typically costs, and at least `shortestIdleWait` (2 ms).
     func idleWaitLimit() -> DispatchTimeInterval { .nanoseconds(idleWaitNanoseconds) }
 
-    private var idleWaitNanoseconds: Int { max(2_000_000, typicalCost.load(ordering: .relaxed)) }
+    private var idleWaitNanoseconds: Int { max(shortestIdleWait, typicalCost.load(ordering: .relaxed)) }
+    private let shortestIdleWait: Int
 
     /// Hashes admitted and not yet returned to their callers: running, queued, or done
     /// with the caller still to wake. Each one holds its caller's thread.
@@ -70,8 +71,10 @@ public final class HashingPool: Sendable {
     public let capacity: Int
 
     /// Starts `threads` hashing threads that live as long as the process; up to `waiting`
-    /// more hashes queue for them.
-    public init(threads: Int, waiting: Int) {
+    /// more hashes queue for them. A hash waits at least `shortestIdleWait` nanoseconds
+    /// for idle time (longer in tests that must see it start idle on a busy machine).
+    public init(threads: Int, waiting: Int, shortestIdleWait: Int = 2_000_000) {
+        self.shortestIdleWait = shortestIdleWait
         let threads = max(1, threads)
         capacity = threads + max(0, waiting)
         for _ in 0..<threads {
