@@ -56,11 +56,10 @@ public final class HashingPool: Sendable {
     private let typicalCost = Atomic(0)
 
     /// How long a caller lets its hash wait for idle time before it competes like any
-    /// request: what a hash typically costs, and at least `shortestIdleWait` (2 ms).
+    /// request: what a hash typically costs, and at least 2 ms.
     func idleWaitLimit() -> DispatchTimeInterval { .nanoseconds(idleWaitNanoseconds) }
 
-    private var idleWaitNanoseconds: Int { max(shortestIdleWait, typicalCost.load(ordering: .relaxed)) }
-    private let shortestIdleWait: Int
+    private var idleWaitNanoseconds: Int { max(2_000_000, typicalCost.load(ordering: .relaxed)) }
 
     /// Hashes admitted and not yet returned to their callers: running, queued, or done
     /// with the caller still to wake. Each one holds its caller's thread.
@@ -69,13 +68,14 @@ public final class HashingPool: Sendable {
     private let available = DispatchSemaphore(value: 0)
     /// The most hashes admitted at once: `threads` running and `waiting` queued.
     public let capacity: Int
+    /// Hashing threads.
+    private let threadCount: Int
 
     /// Starts `threads` hashing threads that live as long as the process; up to `waiting`
-    /// more hashes queue for them. A hash waits at least `shortestIdleWait` nanoseconds
-    /// for idle time (longer in tests that must see it start idle on a busy machine).
-    public init(threads: Int, waiting: Int, shortestIdleWait: Int = 2_000_000) {
-        self.shortestIdleWait = shortestIdleWait
+    /// more hashes queue for them.
+    public init(threads: Int, waiting: Int) {
         let threads = max(1, threads)
+        threadCount = threads
         capacity = threads + max(0, waiting)
         for _ in 0..<threads {
             _ = Thread.spawn { [self] in
@@ -99,12 +99,17 @@ public final class HashingPool: Sendable {
     /// threads for the admitted ones). Beyond `capacity` the caller is refused at once.
     /// - Throws: `Busy` when `capacity` hashes are already admitted; `work` did not run.
     public func run<T: Sendable>(_ work: @escaping @Sendable () -> T) throws(Busy) -> T {
-        let admittedNow = admitted.withLock { count in
-            guard count < capacity else { return false }
+        // How many hashes were in the pool before this one; nil when it is full.
+        let ahead = admitted.withLock { count -> Int? in
+            guard count < capacity else { return nil }
             count += 1
-            return true
+            return count - 1
         }
-        guard admittedNow else { throw Busy() }
+        guard let ahead else { throw Busy() }
+        // Queued behind other hashes rather than handed to a free thread. Only then does
+        // time spent in the queue count as waiting for idle time: a free thread's wake-up
+        // on busy cores can take milliseconds too, and that hash has not waited its turn.
+        let behindOthers = ahead >= threadCount
         // Released once this caller has its result, not when the hash ends: the bound is on
         // threads waiting here, which is what the standby threads are counted against.
         defer { admitted.withLock { $0 -= 1 } }
@@ -116,7 +121,7 @@ public final class HashingPool: Sendable {
         jobs.withLock {
             $0.append { [self] in
                 runningOn.withLock { $0 = pthread_self() }
-                let overdue = (MonotonicClock.now() - queuedAt) * 1e9 >= Double(idleWaitNanoseconds)
+                let overdue = behindOthers && (MonotonicClock.now() - queuedAt) * 1e9 >= Double(idleWaitNanoseconds)
                 let value = overdue ? IdleTime.withoutIdleTime(work) : work()
                 runningOn.withLock { $0 = nil }
                 result.withLock { $0 = value }

@@ -6,9 +6,6 @@ import Testing
 
 @Suite("Hashing pool")
 struct HashingPoolTests {
-    /// A shortest idle wait no hash reaches while waiting for a free hashing thread: 10 s.
-    static let longIdleWait = 10_000_000_000
-
     @Test("Work runs on another thread, under the ordinary policy, and its result comes back")
     func otherThread() throws {
         let pool = HashingPool(threads: 1, waiting: 0)
@@ -22,7 +19,7 @@ struct HashingPoolTests {
 
     @Test("IdleTime runs its body under SCHED_IDLE and gives the thread its policy back")
     func idleTime() throws {
-        let pool = HashingPool(threads: 1, waiting: 0, shortestIdleWait: Self.longIdleWait)
+        let pool = HashingPool(threads: 1, waiting: 0)
         let (inside, after) = try pool.run { () -> (Int32, Int32) in
             var inside: Int32 = -1
             IdleTime.run { inside = sched_getscheduler(0) }
@@ -34,9 +31,7 @@ struct HashingPoolTests {
 
     @Test("A hash still waiting for idle time after the limit is put back under the ordinary policy by its caller")
     func idleWaitIsBounded() throws {
-        // Half a second: long enough for the hash to start idle however busy the machine
-        // (a hash that waited the limit for its thread starts ordinary).
-        let pool = HashingPool(threads: 1, waiting: 0, shortestIdleWait: 500_000_000)
+        let pool = HashingPool(threads: 1, waiting: 0)
         // The body stays in its idle stretch until its thread's policy changes under it
         // (or 10 s pass): only the waiting caller can change it.
         let (before, during) = try pool.run { () -> (Int32, Int32) in
@@ -71,10 +66,8 @@ struct HashingPoolTests {
         }
         first.wait()
         #expect(policy == SCHED_OTHER)
-        // A hash that found the thread free still starts in idle time (a limit long
-        // enough that a busy machine's wake-up cannot make it overdue).
-        let quiet = HashingPool(threads: 1, waiting: 0, shortestIdleWait: Self.longIdleWait)
-        let fresh = try quiet.run { () -> Int32 in
+        // A hash that found the thread free still starts in idle time.
+        let fresh = try pool.run { () -> Int32 in
             var inside: Int32 = -1
             IdleTime.run { inside = sched_getscheduler(0) }
             return inside
