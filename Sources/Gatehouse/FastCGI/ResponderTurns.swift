@@ -38,9 +38,7 @@ final class ResponderTurns: Sendable {
     /// Runs `serve` on the calling thread, which takes turns with `take(_:)`.
     func enter(_ serve: (Hold) -> Void) {
         let hold = Hold(self)
-        pthread_setspecific(Self.key, Unmanaged.passUnretained(hold).toOpaque())
-        defer { pthread_setspecific(Self.key, nil) }
-        serve(hold)
+        Self.holds.with(Unmanaged.passUnretained(hold).toOpaque()) { serve(hold) }
     }
 
     /// Waits for a turn unless the thread holds one; `false` once the pool is stopping.
@@ -61,7 +59,7 @@ final class ResponderTurns: Sendable {
     /// Runs `wait` (a blocking wait for other threads' work) with the calling responder
     /// thread's turn handed to a standby thread; a plain call on any other thread.
     static func handOverWhile<T>(_ wait: () -> T) -> T {
-        guard let raw = pthread_getspecific(key) else { return wait() }
+        guard let raw = holds.value else { return wait() }
         let hold = Unmanaged<Hold>.fromOpaque(raw).takeUnretainedValue()
         if hold.holding {
             hold.holding = false
@@ -71,9 +69,5 @@ final class ResponderTurns: Sendable {
     }
 
     /// Where each responder thread keeps its `Hold`.
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
-        return key
-    }()
+    private static let holds = ThreadSlot()
 }

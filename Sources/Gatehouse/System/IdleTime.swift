@@ -1,5 +1,3 @@
-import Glibc
-
 /// Idle-time scheduling for the one part of a sign-in that may wait: the PBKDF2 loop.
 ///
 /// Under SCHED_IDLE a thread runs only when no ordinary thread of its scheduling group
@@ -16,7 +14,7 @@ enum IdleTime {
     /// `LimitNICE=+0`, set in deploy/gatehouse.service); without either the thread stays
     /// idle, as hashing threads always were before: correct, only exposed to the stalls above.
     static func run(_ body: () -> Void) {
-        if pthread_getspecific(ordinaryKey) != nil { return body() }
+        if ordinary.value != nil { return body() }
         Linux.setIdleScheduling(true)
         body()
         Linux.setIdleScheduling(false)
@@ -25,15 +23,9 @@ enum IdleTime {
     /// Runs `body` with `run` leaving the calling thread's policy alone: for work that has
     /// already waited its share for idle time (HashingPool).
     static func withoutIdleTime<T>(_ body: () -> T) -> T {
-        pthread_setspecific(ordinaryKey, UnsafeRawPointer(bitPattern: 1))
-        defer { pthread_setspecific(ordinaryKey, nil) }
-        return body()
+        ordinary.with(UnsafeRawPointer(bitPattern: 1)!, body)
     }
 
     /// Set (non-nil) on a thread while `run` must not make it idle.
-    private static let ordinaryKey: pthread_key_t = {
-        var key = pthread_key_t()
-        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
-        return key
-    }()
+    private static let ordinary = ThreadSlot()
 }
